@@ -1,0 +1,148 @@
+"""The operation catalogue (generated from Pinterest's OpenAPI spec) and request matching."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pinscope.paths import rules_dir
+
+PARAM = "{}"  # trie key for a `{param}` segment
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API operation: its scopes, rate-limit category and sandbox availability."""
+
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    auth: tuple[str, ...]
+    scope_sets: tuple[frozenset[str], ...]  # alternatives (OR); all scopes in one set (AND)
+    category: str | None
+    sandbox: bool
+    beta: bool
+    param_rules: dict[str, dict] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def label(self) -> str:
+        """`GET /v5/pins/{pin_id}`: how findings name an operation."""
+        return f"{self.method} /v5{self.path}"
+
+    @property
+    def needs_oauth(self) -> bool:
+        """Whether a bearer token is the only way in (not Basic or a conversion token)."""
+        return bool(self.scope_sets) and not {"basic", "conversion_token"} & set(self.auth)
+
+    def satisfied_by(self, granted: frozenset[str]) -> bool:
+        """Whether a token granted `granted` may call this operation."""
+        return not self.scope_sets or any(s <= granted for s in self.scope_sets)
+
+    def missing_scopes(self, granted: frozenset[str]) -> frozenset[str]:
+        """The smallest set of scopes to add to `granted` (empty when satisfied)."""
+        if self.satisfied_by(granted):
+            return frozenset()
+        return min((s - granted for s in self.scope_sets), key=lambda m: (len(m), sorted(m)))
+
+    def scope_text(self) -> str:
+        """`boards:read AND pins:read`, alternatives joined by `OR`."""
+        return " OR ".join(" AND ".join(sorted(s)) for s in self.scope_sets) or "no scopes"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The result of matching a request: the operation, or the methods the path allows."""
+
+    operation: Operation | None
+    path_known: bool
+    allowed_methods: tuple[str, ...] = ()
+
+
+class Catalog:
+    """All operations, with a segment trie so a request is matched in one walk."""
+
+    def __init__(self, operations: list[Operation], spec_version: str, scopes: tuple[str, ...]):
+        self.operations = operations
+        self.spec_version = spec_version
+        self.scopes = scopes
+        self.by_id = {op.operation_id: op for op in operations}
+        self._trie: dict = {}
+        for op in operations:
+            node = self._trie
+            for segment in _segments(op.path):
+                key = PARAM if segment.startswith("{") else segment
+                node = node.setdefault(key, {})
+            node.setdefault("", {})[op.method] = op  # "" holds the methods at a leaf
+
+    def match(self, method: str, api_path: str) -> Match:
+        """Match `/pins/123` (path after `/v5`) to its operation; literals beat `{param}`."""
+        method = method.upper()
+        first: dict | None = None
+        for leaf in _leaves(self._trie, _segments(api_path), 0):
+            ops = leaf[""]
+            if method in ops:
+                return Match(ops[method], True)
+            first = first or ops
+        if first is None:
+            return Match(None, False)
+        return Match(None, True, tuple(sorted(first)))
+
+    def find(self, method: str, path_template: str) -> Operation | None:
+        """Look an operation up by method and template, `/v5` optional."""
+        template = path_template.removeprefix("/v5") or "/"
+        for op in self.operations:
+            if op.method == method.upper() and op.path == template:
+                return op
+        match = self.match(method, template)
+        return match.operation
+
+
+def _segments(path: str) -> list[str]:
+    """Non-empty path segments (a trailing slash does not matter to Pinterest's router)."""
+    return [s for s in path.split("/") if s]
+
+
+def _leaves(node: dict, segments: list[str], i: int) -> Iterator[dict]:
+    """Trie leaves matching the segments, literal segments before `{param}` ones."""
+    if i == len(segments):
+        if "" in node:
+            yield node
+        return
+    literal = node.get(segments[i])
+    if literal is not None:
+        yield from _leaves(literal, segments, i + 1)
+    param = node.get(PARAM)
+    if param is not None:
+        yield from _leaves(param, segments, i + 1)
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read the generated `endpoints.json` into a Catalog."""
+    path = path or rules_dir() / "endpoints.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    operations = [
+        Operation(
+            operation_id=row["operation_id"],
+            method=row["method"],
+            path=row["path"],
+            summary=row["summary"],
+            auth=tuple(row["auth"]),
+            scope_sets=tuple(frozenset(s) for s in row["scope_sets"]),
+            category=row["category"],
+            sandbox=row["sandbox"],
+            beta=row["beta"],
+            param_rules=row.get("param_rules", {}),
+        )
+        for row in doc["operations"]
+    ]
+    return Catalog(operations, doc["spec_version"], tuple(doc["scopes"]))
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The packaged catalogue, loaded once per process."""
+    return load_catalog()

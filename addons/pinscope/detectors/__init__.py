@@ -1,0 +1,10 @@
+"""All detectors, grouped by area; the engine runs them in this order."""
+
+from __future__ import annotations
+
+from pinscope.detectors import auth
+from pinscope.detectors.base import Context, Detector, Settings, detects
+
+ALL: tuple[Detector, ...] = (*auth.DETECTORS,)
+
+__all__ = ["ALL", "Context", "Detector", "Settings", "detects"]

@@ -1,0 +1,94 @@
+"""Parse Pinterest's X-RateLimit-* headers, in the multi-policy and the plain integer forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Absurd values are clamped rather than trusted: no real quota or window is this large.
+MAX_VALUE = 10**9
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitPolicy:
+    """What one response says about the rate-limit budget."""
+
+    limit: int | None  # quota of the binding window
+    windows: tuple[tuple[int, int], ...]  # (quota, window seconds) for every policy listed
+    remaining: int | None
+    reset_seconds: float | None  # delta seconds until the binding window resets
+
+    def describe(self) -> str:
+        """`100/1s, 1000/60s` (or the bare limit when no windows are given)."""
+        if self.windows:
+            return ", ".join(f"{q}/{w}s" for q, w in self.windows)
+        return f"{self.limit}" if self.limit is not None else "unknown"
+
+    @property
+    def binding_window(self) -> int | None:
+        """Window (seconds) of the policy whose quota is the binding `limit`."""
+        for quota, window in self.windows:
+            if quota == self.limit:
+                return window
+        return None
+
+
+def _int(text: str) -> int | None:
+    """A non-negative integer, or None for anything else."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        return None
+    return min(int(text), MAX_VALUE)
+
+
+def _number(text: str) -> float | None:
+    """A non-negative finite number of seconds, or None."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return min(value, MAX_VALUE) if value >= 0 and value == value and value != float("inf") else None
+
+
+def parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
+    """`100, 100;w=1, 1000;w=60` -> (100, ((100, 1), (1000, 60))); `100` -> (100, ())."""
+    limit: int | None = None
+    windows: list[tuple[int, int]] = []
+    for item in value.split(",")[:16]:
+        quota_text, _, params = item.partition(";")
+        quota = _int(quota_text)
+        if quota is None:
+            continue
+        window = None
+        for param in params.split(";"):
+            key, _, val = param.partition("=")
+            if key.strip().lower() == "w":
+                window = _int(val)
+        if window:
+            windows.append((quota, window))
+        elif limit is None:
+            limit = quota
+    if limit is None and windows:
+        limit = min(q for q, _ in windows)
+    return limit, tuple(windows)
+
+
+def _first(value: str | None) -> str:
+    """Duplicated headers arrive joined by commas; the first value is the one that binds."""
+    return (value or "").split(",")[0]
+
+
+def parse_ratelimit(headers: Mapping[str, str]) -> RateLimitPolicy | None:
+    """The policy from lower-cased response headers; None when no rate-limit header is present."""
+    limit_h = headers.get("x-ratelimit-limit")
+    remaining_h = headers.get("x-ratelimit-remaining")
+    reset_h = headers.get("x-ratelimit-reset")
+    if limit_h is None and remaining_h is None and reset_h is None:
+        return None
+    limit, windows = parse_limit(limit_h or "")
+    return RateLimitPolicy(
+        limit=limit,
+        windows=windows,
+        remaining=_int(_first(remaining_h)),
+        reset_seconds=_number(_first(reset_h)),
+    )

@@ -1,0 +1,121 @@
+"""Rule text as data: one `rules/<rule-id>.toml` per rule, validated when loaded."""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+
+from pinscope.paths import rules_dir
+
+RULE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class Severity(StrEnum):
+    """The closed list of severities, worst first when sorted by `rank`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for error, 1 for warning, 2 for info."""
+        return ("error", "warning", "info").index(self.value)
+
+    @property
+    def marker(self) -> str:
+        """The mitmproxy marker (an emoji shortcode) for a flow whose worst finding has this."""
+        return {"error": ":no_entry:", "warning": ":warning:", "info": ":information_source:"}[self]
+
+
+Template = Annotated[str, Field(min_length=1)]
+
+
+class Rule(BaseModel):
+    """One rule file: what it means, how bad it is, and what to do."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    severity: Severity
+    title: Annotated[str, Field(min_length=5, max_length=100)]
+    summary: Annotated[str, Field(min_length=10)]  # what the rule detects, for `pinscope rules ID`
+    message: dict[str, Template]  # headline templates by variant; "default" is required
+    fix: dict[str, Template]  # fix templates by variant; "default" is required
+    docs: HttpUrl
+    faq: str | None = None  # the FAQ question this rule answers, when there is one
+
+    @field_validator("message", "fix", mode="before")
+    @classmethod
+    def _variants(cls, value: object) -> object:
+        """A plain string is the default variant."""
+        return {"default": value} if isinstance(value, str) else value
+
+    @field_validator("message", "fix")
+    @classmethod
+    def _has_default(cls, value: dict[str, str]) -> dict[str, str]:
+        """Every template table needs a default, and every template must parse."""
+        if "default" not in value:
+            raise ValueError("needs a 'default' variant")
+        for text in value.values():
+            list(string.Formatter().parse(text))  # raises ValueError on a broken `{`
+        return value
+
+    def placeholders(self) -> set[str]:
+        """Every `{name}` the templates use."""
+        return {
+            name
+            for text in (*self.message.values(), *self.fix.values())
+            for _, name, _, _ in string.Formatter().parse(text)
+            if name
+        }
+
+    def render(self, table: str, variant: str, params: dict[str, object]) -> str:
+        """Fill a template; a missing parameter shows as `{name}` rather than failing."""
+        templates = self.message if table == "message" else self.fix
+        return templates.get(variant, templates["default"]).format_map(_Lenient(params))
+
+
+class _Lenient(dict):
+    """format_map helper: unknown keys render as themselves."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used; the message names the file and the reason."""
+
+
+def load_rule(path: Path) -> Rule:
+    """Read and validate one rule file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        rule = Rule.model_validate(data)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise RuleFileError(f"{path}: {err}") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise RuleFileError(f"{path}: {where}: {first['msg']}") from None
+    if rule.id != path.stem:
+        raise RuleFileError(f"{path}: id {rule.id!r} does not match the file name")
+    return rule
+
+
+def load_rules(folder: Path | None = None) -> dict[str, Rule]:
+    """Every rule in the folder by id; the first broken file raises RuleFileError."""
+    folder = folder or rules_dir()
+    return {rule.id: rule for rule in map(load_rule, sorted(folder.glob("*.toml")))}
+
+
+@cache
+def default_rules() -> dict[str, Rule]:
+    """The packaged rules, loaded once per process."""
+    return load_rules()

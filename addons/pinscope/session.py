@@ -1,0 +1,191 @@
+"""What pinscope remembers across a session: tokens, rate-limit budgets, operations, findings.
+
+Bounded by construction: counters, and capped example lists, never one entry per flow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from pinscope.catalog import Operation
+from pinscope.exchange import Environment, Exchange
+from pinscope.findings import RenderedFinding
+from pinscope.ratelimit import RateLimitPolicy
+from pinscope.tokens import Credential
+
+MAX_EXAMPLES = 5  # example flows kept per rule
+MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
+MAX_RIDS = 10  # x-pinterest-rid values kept per operation
+MAX_LATENCIES = 2000  # latency samples kept per operation (a ring)
+
+
+@dataclass
+class TokenState:
+    """One token, known by its Credential."""
+
+    credential: Credential
+    scopes: frozenset[str] | None = None  # from an /oauth/token response seen this session
+    issued_on: Environment | None = None
+    expires_at: float | None = None
+    succeeded_on: set[str] = field(default_factory=set)
+    requests: int = 0
+    failures: int = 0
+    last_success: float | None = None
+    last_failure: float | None = None
+
+
+@dataclass
+class RateState:
+    """The budget of one (token, rate-limit category)."""
+
+    policy: RateLimitPolicy | None = None
+    remaining: int | None = None
+    reset_at: float | None = None
+    lowest_remaining: int | None = None
+    limited: int = 0  # 429 count
+    last_limited_reset_at: float | None = None  # when the last 429's window resets
+    history: deque[tuple[float, int | None, bool]] = field(
+        default_factory=lambda: deque(maxlen=MAX_HISTORY))  # (time, remaining, was 429)
+
+
+@dataclass
+class OperationStats:
+    """Calls, errors and latency of one operation."""
+
+    requests: int = 0
+    errors: int = 0
+    server_errors: int = 0
+    request_ids: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_RIDS))
+    latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_LATENCIES))
+
+
+@dataclass
+class Example:
+    """One flow that showed a finding, as the report quotes it."""
+
+    method: str
+    url: str
+    status: int | None
+    timestamp: float
+    message: str
+    request_id: str | None
+
+
+@dataclass
+class RuleLog:
+    """How often a rule fired and a few examples."""
+
+    finding: RenderedFinding
+    count: int = 0
+    examples: list[Example] = field(default_factory=list)
+
+
+class Session:
+    """Session knowledge, owned by the addon (or by an offline analysis)."""
+
+    def __init__(self) -> None:
+        self.flows = 0
+        self.api_flows = 0
+        self.tokens: dict[str, TokenState] = {}
+        self.rates: dict[tuple[str, str], RateState] = {}
+        self.operations: dict[str, OperationStats] = {}
+        self.rules: dict[str, RuleLog] = {}
+        self.severities: Counter[str] = Counter()
+        self.environments: Counter[str] = Counter()
+        self.notices_given: set[str] = set()  # once-per-session rules already shown
+        self.first_seen: float | None = None
+        self.last_seen: float | None = None
+
+    def token(self, credential: Credential | None) -> TokenState | None:
+        """The state of a known token (None when never seen)."""
+        return self.tokens.get(credential.fingerprint) if credential else None
+
+    def rate(self, credential: Credential | None, category: str | None) -> RateState | None:
+        """The rate-limit state of a (token, category), if any was seen."""
+        if credential is None or category is None:
+            return None
+        return self.rates.get((credential.fingerprint, category))
+
+    def _token_state(self, credential: Credential) -> TokenState:
+        state = self.tokens.get(credential.fingerprint)
+        if state is None:
+            state = self.tokens[credential.fingerprint] = TokenState(credential)
+        return state
+
+    def observe(self, ex: Exchange, op: Operation | None) -> None:
+        """Fold a completed exchange into the session."""
+        self.flows += 1
+        if not ex.is_api:
+            return
+        self.api_flows += 1
+        self.environments[ex.environment] += 1
+        self.first_seen = ex.timestamp if self.first_seen is None else min(self.first_seen, ex.timestamp)
+        self.last_seen = ex.timestamp if self.last_seen is None else max(self.last_seen, ex.timestamp)
+        if ex.grant is not None:
+            self._observe_grant(ex)
+        if op is not None:
+            self._observe_operation(ex, op)
+        if ex.credential is None or ex.credential.kind == "client" or ex.status is None:
+            return
+        state = self._token_state(ex.credential)
+        state.requests += 1
+        if ex.status < 400:
+            state.succeeded_on.add(ex.environment)
+            state.last_success = ex.timestamp
+        elif ex.status in (401, 403):
+            state.failures += 1
+            state.last_failure = ex.timestamp
+        if op is not None and op.category:
+            self._observe_rate(ex, self.rates.setdefault((ex.credential.fingerprint, op.category), RateState()))
+
+    def _observe_grant(self, ex: Exchange) -> None:
+        grant = ex.grant
+        for cred, lifetime in ((grant.access, grant.expires_in), (grant.refresh, grant.refresh_expires_in)):
+            if cred is None:
+                continue
+            state = self._token_state(cred)
+            state.issued_on = ex.environment
+            state.scopes = grant.scopes if cred.kind == "access" else state.scopes
+            state.expires_at = ex.timestamp + lifetime if lifetime is not None else None
+
+    def _observe_operation(self, ex: Exchange, op: Operation) -> None:
+        stats = self.operations.setdefault(op.label, OperationStats())
+        stats.requests += 1
+        if ex.status is not None and ex.status >= 400:
+            stats.errors += 1
+        if ex.status is not None and ex.status >= 500:
+            stats.server_errors += 1
+            if ex.request_id:
+                stats.request_ids.append(ex.request_id)
+        if ex.duration_ms is not None:
+            stats.latencies_ms.append(ex.duration_ms)
+
+    def _observe_rate(self, ex: Exchange, rate: RateState) -> None:
+        policy = ex.rate_limit
+        if policy is not None:
+            rate.policy = policy
+            rate.remaining = policy.remaining
+            if policy.remaining is not None:
+                low = rate.lowest_remaining
+                rate.lowest_remaining = policy.remaining if low is None else min(low, policy.remaining)
+            if policy.reset_seconds is not None:
+                rate.reset_at = ex.timestamp + policy.reset_seconds
+        if ex.status == 429:
+            rate.limited += 1
+            rate.last_limited_reset_at = rate.reset_at if policy and policy.reset_seconds is not None \
+                else ex.timestamp + 1.0  # no Reset header: assume the shortest (1 s) window
+        if policy is not None or ex.status == 429:
+            rate.history.append((ex.timestamp, rate.remaining, ex.status == 429))
+
+    def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
+        """Count findings by rule and keep a few example flows."""
+        for finding in findings:
+            log = self.rules.get(finding.rule)
+            if log is None:
+                log = self.rules[finding.rule] = RuleLog(finding)
+            log.count += 1
+            self.severities[finding.severity.value] += 1
+            if len(log.examples) < MAX_EXAMPLES:
+                log.examples.append(Example(ex.method, ex.url, ex.status, ex.timestamp,
+                                            finding.message, ex.request_id))

@@ -1,0 +1,12 @@
+"""Rule cases, HTTPolice style: each case is a short session and the exact rules its last flow gets.
+
+Case names are `<rule-id>/hit-...` or `<rule-id>/miss-...`; the meta-test requires both for every rule.
+Each area has a module listing CASES; ALL_CASES gathers them.
+"""
+
+from __future__ import annotations
+
+from tests.cases import auth
+from tests.cases.base import Case
+
+ALL_CASES: list[Case] = [*auth.CASES]
