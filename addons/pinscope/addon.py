@@ -1,0 +1,186 @@
+"""The mitmproxy addon: run the engine on Pinterest traffic and annotate flows with the fix."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import command, ctx, exceptions, http, types
+from mitmproxy.addonmanager import Loader
+from mitmproxy.log import ALERT
+
+from pinscope import annotate, contentview, exchange
+from pinscope.detectors import Settings
+from pinscope.engine import SILENCE_HEADER, Engine
+from pinscope.findings import RenderedFinding
+from pinscope.rulebook import Severity
+
+logger = logging.getLogger("pinscope")
+SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
+
+
+def never_raises(hook: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a hook so a pinscope bug is logged once and the flow passes unchanged."""
+
+    @functools.wraps(hook)
+    def wrapper(self: Pinscope, *args: Any) -> None:
+        try:
+            hook(self, *args)
+        except Exception:  # noqa: BLE001 - the proxy must keep working whatever pinscope does
+            if hook.__name__ in self.failed_hooks:
+                logger.debug("pinscope: %s failed again", hook.__name__, exc_info=True)
+            else:
+                self.failed_hooks.add(hook.__name__)
+                logger.exception("pinscope: %s hook failed; the flow passes unchanged", hook.__name__)
+
+    return wrapper
+
+
+class Pinscope:
+    """Diagnoses Pinterest API v5 calls and annotates each flow with findings and fixes."""
+
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or Engine()
+        self.report_path: Path | None = None
+        self.terminal = False
+        self.console: Any = None  # a rich Console, created on first use (tests pass their own)
+        self.failed_hooks: set[str] = set()
+
+    def load(self, loader: Loader) -> None:
+        """Declare the options and register the "Pinterest" contentview."""
+        loader.add_option("pinscope_report", str, "",
+                          "Write a pinscope report here when mitmproxy exits (.json or .md).")
+        # str, not float: mitmproxy cannot parse float options given with --set.
+        loader.add_option("pinscope_ratelimit_warn", str, "0.10",
+                          "Warn when rate-limit remaining falls to this fraction of the quota (0-1).")
+        loader.add_option("pinscope_silence", Sequence[str], [],
+                          "Rule ids pinscope never reports (repeat the option or separate by commas).")
+        loader.add_option("pinscope_min_severity", str, "info",
+                          "Hide findings below this severity.", choices=[s.value for s in Severity])
+        loader.add_option("pinscope_terminal", bool, False,
+                          "Print one line per finding to the terminal (pinscope dump).")
+        contentview.register()
+
+    def configure(self, updated: set[str]) -> None:
+        """Validate options; a bad value stops start-up with a clear message."""
+        if updated & {"pinscope_ratelimit_warn", "pinscope_silence", "pinscope_min_severity"}:
+            self.engine.settings = Settings(
+                ratelimit_warn=_fraction(ctx.options.pinscope_ratelimit_warn),
+                silence=self._silence(ctx.options.pinscope_silence),
+                min_severity=_severity(ctx.options.pinscope_min_severity),
+            )
+        if "pinscope_report" in updated:
+            self.report_path = _report_path(ctx.options.pinscope_report, exceptions.OptionsError,
+                                            "pinscope_report")
+        if "pinscope_terminal" in updated:
+            self.terminal = ctx.options.pinscope_terminal
+
+    @never_raises
+    def request(self, flow: http.HTTPFlow) -> None:
+        """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
+        silence = flow.request.headers.pop(SILENCE_HEADER, None)  # first, so a failure cannot leak it
+        if not _analyzed(flow):
+            return
+        if silence is not None:
+            flow.metadata[SILENCE_KEY] = silence
+        self._analyze(flow, completed=False)
+
+    @never_raises
+    def response(self, flow: http.HTTPFlow) -> None:
+        """Response-phase findings (mitmproxy pushes the updated flow to mitmweb itself)."""
+        if _analyzed(flow):
+            self._analyze(flow, completed=True)
+
+    @never_raises
+    def error(self, flow: http.HTTPFlow) -> None:
+        """A flow without a response still gets its response-phase findings (status None)."""
+        if flow.response is None and _analyzed(flow):  # with a response, response() ran or will
+            self._analyze(flow, completed=True)
+
+    def _analyze(self, flow: http.HTTPFlow, *, completed: bool) -> None:
+        ex = exchange.from_flow(flow)  # rebuilt per phase: the response exists later, bodies change
+        if SILENCE_KEY in flow.metadata:
+            ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
+        findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
+        if ex.is_api:
+            annotate.set_context(flow, ex, self.engine.match(ex))
+        annotate.annotate(flow, findings)
+        if self.terminal and completed:
+            self._print(ex, annotate.stored_findings(flow))
+
+    def _print(self, ex: exchange.Exchange, findings: list[RenderedFinding]) -> None:
+        from pinscope.console import finding_line  # written alongside the report package
+
+        if self.console is None:
+            from rich.console import Console
+
+            self.console = Console(highlight=False)
+        for finding in findings:
+            finding_line(self.console, ex.method, ex.url, ex.status, finding)
+
+    @command.command("pinscope.report")
+    def report(self, path: types.Path) -> None:
+        """Write the pinscope report now (.json or .md)."""
+        target = _report_path(str(path), exceptions.CommandError, "pinscope.report")
+        assert target is not None
+        self._write_report(target)
+        logger.log(ALERT, "pinscope report written to %s", target)
+
+    @never_raises
+    def done(self) -> None:
+        """Write the report named by pinscope_report, if any."""
+        if self.report_path is not None:
+            self._write_report(self.report_path)
+            logger.info("pinscope report written to %s", self.report_path)
+
+    def _write_report(self, path: Path) -> None:
+        from pinscope.report import build_report, write_report
+
+        write_report(build_report(self.engine.session, self.engine.catalog), path)
+
+    def _silence(self, values: Sequence[str]) -> frozenset[str]:
+        ids = frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
+        unknown = sorted(ids - set(self.engine.rules))
+        if unknown:
+            raise exceptions.OptionsError(
+                f"pinscope_silence: unknown rule id(s) {', '.join(unknown)}; "
+                f"valid ids: {', '.join(sorted(self.engine.rules))}")
+        return ids
+
+
+def _analyzed(flow: http.HTTPFlow) -> bool:
+    """Pinterest API calls, and other requests that might carry a Pinterest token."""
+    return flow.request.pretty_host.lower() in exchange.API_HOSTS or exchange.might_leak(flow.request)
+
+
+def _fraction(value: str) -> float:
+    try:
+        fraction = float(value)
+    except ValueError:
+        fraction = -1.0
+    if not 0.0 <= fraction <= 1.0:
+        raise exceptions.OptionsError(
+            f"pinscope_ratelimit_warn must be a fraction between 0 and 1 (e.g. 0.1), not {value!r}")
+    return fraction
+
+
+def _severity(value: str) -> str:
+    if value not in {s.value for s in Severity}:
+        raise exceptions.OptionsError(
+            f"pinscope_min_severity must be one of error, warning, info, not {value!r}")
+    return value
+
+
+def _report_path(value: str, error: type[Exception], what: str) -> Path | None:
+    """Check a report path at once (unknown suffix, unwritable folder), as `error`."""
+    if not value:
+        return None
+    from pinscope import report
+
+    try:
+        return report.check_report_path(value)
+    except report.ReportPathError as err:
+        raise error(f"{what}: {err}") from None

@@ -1,0 +1,110 @@
+"""The "Pinterest" contentview: a flow's findings and call context above its pretty-printed body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mitmproxy import contentviews
+from mitmproxy.contentviews import Contentview, Metadata
+
+from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
+from pinscope.exchange import SECRET_FIELDS
+from pinscope.tokens import TOKEN_IN_TEXT, mask
+
+PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings
+
+
+class PinterestContentview(Contentview):
+    """Findings (rule, severity, message, fix, docs), operation, scopes, category, token, then the body."""
+
+    syntax_highlight = "yaml"  # the header is YAML-like and YAML highlighting covers JSON
+
+    def prettify(self, data: bytes, metadata: Metadata) -> str:
+        """Render the flow's pinscope annotations, then the body with secrets masked."""
+        flow_meta = metadata.flow.metadata if metadata.flow is not None else {}
+        lines = _findings_lines(flow_meta.get(FINDINGS_KEY) or [])
+        lines += _context_lines(flow_meta.get(CONTEXT_KEY) or {})
+        lines += ["", _body(data, metadata.content_type)]
+        return "\n".join(lines)
+
+    def render_priority(self, data: bytes, metadata: Metadata) -> float:
+        """High for flows pinscope annotated with findings; never chosen for any other data."""
+        flow = metadata.flow
+        if flow is not None and flow.metadata.get(FINDINGS_KEY):
+            return PRIORITY
+        return -1
+
+
+def register() -> None:
+    """Add the view to mitmproxy's registry; a repeated load replaces it by name."""
+    contentviews.add(PinterestContentview())
+
+
+def _findings_lines(findings: list[dict[str, Any]]) -> list[str]:
+    if not findings:
+        return ["pinscope: no findings"]
+    lines = [f"pinscope findings ({len(findings)}):"]
+    for item in findings:
+        lines += [
+            f"- rule: {item.get('rule')}",
+            f"  severity: {item.get('severity')}",
+            f"  title: {item.get('title')}",
+            f"  message: {item.get('message')}",
+            f"  fix: {item.get('fix')}",
+            f"  docs: {item.get('docs')}",
+        ]
+    return lines
+
+
+def _context_lines(context: dict[str, Any]) -> list[str]:
+    scope_sets = context.get("scopes")
+    sandbox = context.get("sandbox")
+    return [
+        f"operation: {context.get('operation') or 'not a known Pinterest API operation'}",
+        f"required scopes: {_scope_text(scope_sets)}",
+        f"rate-limit category: {context.get('category') or 'unknown'}",
+        f"sandbox: {'unknown' if sandbox is None else 'available' if sandbox else 'not available'}",
+        f"token: {context.get('token') or 'none'}",
+    ]
+
+
+def _scope_text(scope_sets: list[list[str]] | None) -> str:
+    if scope_sets is None:
+        return "unknown"
+    return " OR ".join(" AND ".join(s) for s in scope_sets) or "none"
+
+
+def _body(data: bytes, content_type: str | None) -> str:
+    """The body pretty-printed: JSON indented, forms one field a line, secrets masked."""
+    if not data:
+        return "(no body)"
+    try:
+        return json.dumps(_masked(json.loads(data)), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        pass
+    text = data.decode("utf-8", "replace")
+    if content_type == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(text, keep_blank_values=True)
+        return "\n".join(f"{k}: {_masked_value(k, v)}" for k, v in pairs)
+    if "\ufffd" in text[:1024]:
+        return f"({len(data)} bytes of {content_type or 'binary data'}; choose another view to see them)"
+    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text)
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    """JSON with secret fields and token-shaped strings replaced by their labels."""
+    if isinstance(value, dict):
+        return {k: _masked(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, key) for v in value]
+    if isinstance(value, str):
+        return _masked_value(key, value)
+    return value
+
+
+def _masked_value(key: str, value: str) -> str:
+    if key.lower() in SECRET_FIELDS and value:
+        return mask(value)
+    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), value)

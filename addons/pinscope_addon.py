@@ -1,0 +1,9 @@
+"""The script users pass to mitmproxy: `mitmweb -s addons/pinscope_addon.py`.
+
+mitmproxy puts this file's folder on sys.path while importing it, so `pinscope` is found next to
+it even when pinscope is not installed.
+"""
+
+from pinscope.addon import Pinscope
+
+addons = [Pinscope()]

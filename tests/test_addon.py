@@ -1,0 +1,278 @@
+"""The addon in a mitmproxy test context: options, hooks, annotations, failures, untouched traffic."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+from mitmproxy import exceptions, flowfilter
+from mitmproxy.flow import Error
+from mitmproxy.test import taddons
+
+from pinscope import exchange
+from pinscope.addon import Pinscope
+from pinscope.detectors import detects
+from pinscope.engine import Engine
+from tests.flowkit import error, flow, token_grant
+
+
+@pytest.fixture
+def addon() -> Pinscope:
+    return Pinscope()
+
+
+@pytest.fixture
+def tctx(addon: Pinscope) -> Iterator[taddons.context]:
+    with taddons.context(addon) as ctx:
+        ctx.configure(addon)
+        yield ctx
+
+
+def run(addon: Pinscope, *flows) -> None:
+    """Each flow through request, then response (or error when it has none)."""
+    for f in flows:
+        addon.request(f)
+        if f.response is not None:
+            addon.response(f)
+        else:
+            f.error = f.error or Error("connection closed")
+            addon.error(f)
+
+
+def scope_401():
+    return flow("GET", "/v5/pins/123", status=401, body=error(3, "Not authorized: missing scopes"))
+
+
+def rules_of(f) -> list[str]:
+    return [item["rule"] for item in f.metadata.get("pinscope", [])]
+
+
+def test_insufficient_scope_flow_is_annotated(tctx, addon: Pinscope) -> None:
+    f = scope_401()
+    run(addon, f)
+    assert rules_of(f) == ["insufficient-scope"]
+    assert f.comment.startswith("insufficient-scope: GET /v5/pins/{pin_id} needs ")
+    assert "Fix: " in f.comment
+    assert f.marked == ":no_entry:"
+    assert f.metadata["pinscope_context"]["operation"] == "GET /v5/pins/{pin_id}"
+    assert flowfilter.parse("~comment insufficient-scope")(f)
+    assert flowfilter.parse("~marker no_entry")(f)
+
+
+def test_request_phase_finding_is_visible_before_the_response(tctx, addon: Pinscope) -> None:
+    run(addon, token_grant("pins:read user_accounts:read"))
+    f = flow("GET", "/v5/boards", at=5, body={"items": []})
+    addon.request(f)
+    assert rules_of(f) == ["scope-not-granted"] and f.marked == ":warning:"
+
+
+def test_rate_limited_flow_matches_meta_filter(tctx, addon: Pinscope) -> None:
+    if "rate-limited" not in addon.engine.rules:
+        pytest.skip("rate-limited rule not written yet")
+    f = flow("GET", "/v5/pins/1", status=429, body=error(8, "Rate limit exceeded"),
+             headers={"x-ratelimit-limit": "100, 100;w=1", "x-ratelimit-remaining": "0",
+                      "x-ratelimit-reset": "1"})
+    run(addon, f)
+    assert "rate-limited" in rules_of(f)
+    assert flowfilter.parse("~meta rate")(f) and not flowfilter.parse("~meta rate")(scope_401())
+
+
+@pytest.mark.parametrize(("option", "value", "words"), [
+    ("pinscope_ratelimit_warn", "abc", "between 0 and 1"),
+    ("pinscope_ratelimit_warn", "1.5", "between 0 and 1"),
+    ("pinscope_ratelimit_warn", "nan", "between 0 and 1"),
+    ("pinscope_silence", ["insufficient-scope", "no-such-rule"], "no-such-rule; valid ids: "),
+    ("pinscope_min_severity", "fatal", "error, warning, info"),
+])
+def test_bad_option_values_are_rejected(tctx, addon: Pinscope, option: str, value, words: str) -> None:
+    with pytest.raises(exceptions.OptionsError, match=words) as err:
+        tctx.configure(addon, **{option: value})
+    if option == "pinscope_silence":
+        assert "insufficient-scope" in str(err.value).split("valid ids:")[1]
+
+
+def test_options_reach_engine_settings(tctx, addon: Pinscope) -> None:
+    tctx.configure(addon, pinscope_ratelimit_warn="0.25", pinscope_min_severity="warning",
+                   pinscope_silence=["insufficient-scope, scope-not-granted"])
+    settings = addon.engine.settings
+    assert settings.ratelimit_warn == 0.25 and settings.min_severity == "warning"
+    assert settings.silence == {"insufficient-scope", "scope-not-granted"}
+
+
+def test_silence_option_hides_the_rule(tctx, addon: Pinscope) -> None:
+    tctx.configure(addon, pinscope_silence=["insufficient-scope"])
+    f = scope_401()
+    run(addon, f)
+    assert rules_of(f) == [] and f.comment == "" and f.marked == ""
+
+
+def test_min_severity_hides_lower_findings(tctx, addon: Pinscope) -> None:
+    tctx.configure(addon, pinscope_min_severity="error")
+    run(addon, token_grant("pins:read user_accounts:read"))
+    f = flow("GET", "/v5/boards", at=5, body={"items": []})
+    run(addon, f)
+    assert rules_of(f) == []
+
+
+def test_silence_header_is_honoured_in_both_phases_and_stripped(tctx, addon: Pinscope) -> None:
+    run(addon, token_grant("pins:read"))
+    f = flow("GET", "/v5/pins/123", at=5, status=401, body=error(3, "Not authorized"),
+             request_headers={"X-Pinscope-Silence": "insufficient-scope, scope-not-granted"})
+    addon.request(f)
+    assert "x-pinscope-silence" not in f.request.headers
+    addon.response(f)
+    assert rules_of(f) == []
+    unsilenced = flow("GET", "/v5/pins/123", at=6, status=401, body=error(3, "Not authorized"))
+    run(addon, unsilenced)
+    assert set(rules_of(unsilenced)) == {"insufficient-scope", "scope-not-granted"}
+
+
+def test_error_flow_runs_response_phase_with_status_none(tctx) -> None:
+    seen: list[tuple[int | None, str | None]] = []
+
+    @detects("insufficient-scope")
+    def spy(ex, ctx):
+        seen.append((ex.status, ex.error))
+        return []
+
+    addon = Pinscope(Engine(detectors=(spy,)))
+    f = flow("GET", "/v5/pins/1", status=None)
+    run(addon, f)
+    assert seen == [(None, "connection closed")]
+    assert f.metadata["pinscope_context"]["operation"] == "GET /v5/pins/{pin_id}"
+
+
+class BrokenEngine(Engine):
+    def on_request(self, ex, now=None):
+        raise RuntimeError("engine bug")
+
+    on_response = on_request
+
+
+def test_failing_engine_never_raises_and_logs_once_per_hook(tctx, caplog) -> None:
+    addon = Pinscope(BrokenEngine())
+    flows = [flow("GET", "/v5/pins/1", request_headers={"X-Pinscope-Silence": "x"}),
+             flow("GET", "/v5/pins/2"), flow("GET", "/v5/pins/3", status=None)]
+    with caplog.at_level(logging.DEBUG, logger="pinscope"):
+        run(addon, *flows)
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert sorted(r.getMessage().split()[1] for r in failures) == ["error", "request", "response"]
+    assert all(f.comment == "" and f.marked == "" for f in flows)
+    assert "x-pinscope-silence" not in flows[0].request.headers
+
+
+def test_failing_detector_does_not_cost_the_flow(tctx) -> None:
+    @detects("insufficient-scope")
+    def boom(ex, ctx):
+        raise ValueError("detector bug")
+
+    addon = Pinscope(Engine(detectors=(boom,)))
+    f = scope_401()
+    run(addon, f)
+    assert f.response.status_code == 401 and rules_of(f) == []
+
+
+def test_non_pinterest_flows_are_untouched_and_never_parsed(tctx, addon: Pinscope, monkeypatch) -> None:
+    def forbidden(flow):
+        raise AssertionError("non-Pinterest flow was parsed")
+
+    monkeypatch.setattr(exchange, "from_flow", forbidden)
+    ua = {"user-agent": "curl/8.5"}  # flowkit's default agent says "pinscope", which might leak
+    flows = [
+        flow("GET", "/index.html", host="example.com", token=None, body={"ok": True},
+             request_headers=ua),
+        flow("POST", "/api/items", host="shop.example.org", token=None, request_json={"a": 1},
+             request_headers=ua),
+        flow("GET", "/slow", host="example.net", token=None, status=None, request_headers=ua),
+    ]
+    before = [f.get_state() for f in flows]
+    run(addon, *flows)
+    flows[2].error = None  # set by run() itself, not by pinscope
+    assert addon.failed_hooks == set()
+    assert [f.get_state() for f in flows] == before
+
+
+def test_token_sent_elsewhere_is_analysed(tctx, addon: Pinscope) -> None:
+    f = flow("GET", "/collect?t=pina_AMAFAKEACCESSTOKEN0000000000000000000000000001",
+             host="analytics.example.com", token=None)
+    run(addon, f)
+    assert "pinscope_context" not in f.metadata  # not an API call: no operation context
+    if "token-leak" in addon.engine.rules:
+        assert "token-leak" in rules_of(f)
+
+
+def test_terminal_lines_on_completion(tctx, addon: Pinscope) -> None:
+    pytest.importorskip("pinscope.console")
+    from rich.console import Console
+
+    out = io.StringIO()
+    addon.console = Console(file=out, width=200, color_system=None)
+    run(addon, scope_401())
+    assert out.getvalue() == ""
+    tctx.configure(addon, pinscope_terminal=True)
+    f = scope_401()
+    addon.request(f)
+    assert out.getvalue() == ""
+    addon.response(f)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and "insufficient-scope" in lines[0] and "401" in lines[0]
+
+
+def test_report_option_is_checked_at_start_and_written_when_done(tctx, addon: Pinscope,
+                                                                  tmp_path) -> None:
+    pytest.importorskip("pinscope.report")
+    for bad in ("report.txt", "missing-folder/report.json"):
+        with pytest.raises(exceptions.OptionsError, match="pinscope_report: "):
+            tctx.configure(addon, pinscope_report=str(tmp_path / bad))
+    target = tmp_path / "session.json"
+    tctx.configure(addon, pinscope_report=str(target))
+    run(addon, scope_401())
+    assert not target.exists()
+    addon.done()
+    assert '"insufficient-scope"' in target.read_text() and "pinscope-report/1" in target.read_text()
+
+
+def test_report_command_writes_on_demand(tctx, addon: Pinscope, tmp_path) -> None:
+    pytest.importorskip("pinscope.report")
+    run(addon, scope_401())
+    tctx.command(addon.report, str(tmp_path / "now.md"))
+    assert "insufficient-scope" in (tmp_path / "now.md").read_text()
+    with pytest.raises(exceptions.CommandError, match="pinscope.report: "):
+        tctx.command(addon.report, str(tmp_path / "now.html"))
+    assert tctx.master.commands.commands["pinscope.report"].help == \
+        "Write the pinscope report now (.json or .md)."
+
+
+def test_no_secret_reaches_comments_metadata_views_terminal_or_logs(tctx, addon: Pinscope,
+                                                                    caplog) -> None:
+    from mitmproxy import contentviews
+    from rich.console import Console
+
+    from tests.flowkit import ACCESS, APP_ID, APP_SECRET, REFRESH, SECRETS
+
+    pytest.importorskip("pinscope.console")
+    out = io.StringIO()
+    addon.console = Console(file=out, width=300, color_system=None)
+    tctx.configure(addon, pinscope_terminal=True)
+    flows = [
+        token_grant("pins:read"),
+        token_grant("pins:read", grant_type="refresh_token", at=1),
+        flow("GET", "/v5/boards", at=2, status=401, body=error(3, "Not authorized")),
+        flow("GET", f"/v5/pins/1?access_token={ACCESS}", at=3, status=401, body=error(2, "Auth")),
+        flow("GET", "/v5/pins/2", token=REFRESH, at=4, status=401, body=error(2, "Auth")),
+        flow("POST", "/v5/oauth/token", authorization=f"Basic {APP_ID}:{APP_SECRET}", at=5,
+             form={"grant_type": "refresh_token", "refresh_token": REFRESH}, status=400,
+             body=error(283, "Refresh token invalid")),
+        flow("POST", "/hook", host="example.com", token=ACCESS, request_json={"t": ACCESS}),
+    ]
+    with caplog.at_level(logging.DEBUG):
+        run(addon, *flows)
+    views = [contentviews.prettify_message(m, f, "pinterest").text
+             for f in flows for m in (f.request, f.response) if m is not None]
+    outputs = [f.comment for f in flows] + [repr(f.metadata) for f in flows] + views
+    outputs += [out.getvalue(), caplog.text]
+    assert sum(len(rules_of(f)) for f in flows) >= 3, "the secrets must pass through findings"
+    leaked = [(secret, text[:80]) for text in outputs for secret in SECRETS if secret in text]
+    assert leaked == []
