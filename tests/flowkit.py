@@ -21,6 +21,7 @@ APP_ID = "1234567"
 APP_SECRET = "fakeappsecret0000000000000000000000000001"
 AUTH_CODE = "fakeauthcode000000000000000000000001"
 SECRETS = (ACCESS, ACCESS_2, REFRESH, APP_SECRET, AUTH_CODE)
+IMAGE_PROXY_UA = "Mozilla/5.0 (Pinterest Image Proxy/1.0; +https://www.pinterest.com/image-proxy.html)"
 
 
 def basic(app_id: str = APP_ID, secret: str = APP_SECRET) -> str:

@@ -27,6 +27,8 @@ SECRET_FIELDS = frozenset({
     "password", "conversion_token",
 })
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+IMAGE_PROXY_AGENT = "Pinterest Image Proxy"  # Pinterest's image fetcher, seen when pinscope fronts a site
+QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class Exchange:
     grant: TokenGrant | None
     error: str | None  # connection-level error, when there is no response
     leaked: tuple[tuple[str, Credential], ...]  # (where, token) found in request text
+    query_tokens: tuple[tuple[str, Credential], ...] = ()  # (query key, token) found in the query string
 
     @cached_property
     def request_json(self) -> Any:
@@ -204,11 +207,23 @@ def _leaks(request: http.Request, body: bytes | None) -> tuple[tuple[str, Creden
     return tuple(dict.fromkeys(found))
 
 
+def _query_tokens(pairs: list[tuple[str, str]]) -> tuple[tuple[str, Credential], ...]:
+    """Tokens in the query string: v5 tokens in any value, anything under an `*_token` key."""
+    found: list[tuple[str, Credential]] = []
+    for key, value in pairs:
+        tokens = TOKEN_IN_TEXT.findall(value)
+        if not tokens and key.lower() in QUERY_TOKEN_FIELDS and value:
+            tokens = [value]
+        found.extend((key, classify_token(token)) for token in tokens)
+    return tuple(dict.fromkeys(found))
+
+
 def might_leak(request: http.Request) -> bool:
-    """Cheap pre-check for non-API traffic: could this request carry a Pinterest token?"""
+    """Cheap pre-check for non-API traffic: a possible Pinterest token, or Pinterest's image proxy."""
     raw = request.raw_content or b""
     return (
         "pin" in request.path
+        or IMAGE_PROXY_AGENT in request.headers.get("user-agent", "")
         or any("pin" in v for v in request.headers.values())
         or (len(raw) <= MAX_PARSE_BYTES and (b"pina" in raw or b"pinr" in raw))
     )
@@ -221,7 +236,8 @@ def from_flow(flow: http.HTTPFlow) -> Exchange:
     environment = API_HOSTS.get(host)
     path, _, raw_query = req.path.partition("?")
     version, api_path = _split_version(path)
-    query = _mask_pairs(parse_qsl(raw_query, keep_blank_values=True))
+    query_pairs = parse_qsl(raw_query, keep_blank_values=True)
+    query = _mask_pairs(query_pairs)
     req_body = _body(req)
     content_type = req.headers.get("content-type", "")
     form: dict[str, str] = {}
@@ -258,4 +274,5 @@ def from_flow(flow: http.HTTPFlow) -> Exchange:
         grant=grant,
         error=flow.error.msg if flow.error else None,
         leaked=() if environment or not might_leak(req) else _leaks(req, req_body),
+        query_tokens=_query_tokens(query_pairs) if raw_query else (),
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pinscope.detectors import auth
+from pinscope.detectors import analytics, errors, faq, hygiene, routing
 from pinscope.detectors.base import Context, Detector, Settings, detects
 
-ALL: tuple[Detector, ...] = (*auth.DETECTORS,)
+ALL: tuple[Detector, ...] = (*auth.DETECTORS,
+                             *routing.DETECTORS, *hygiene.DETECTORS, *errors.DETECTORS,
+                             *faq.DETECTORS, *analytics.DETECTORS)
 
 __all__ = ["ALL", "Context", "Detector", "Settings", "detects"]

@@ -1,0 +1,88 @@
+"""FAQ answers visible in single flows: restricted video_url, ad-only Pins, Pinterest's image proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pinscope.detectors.base import Context, detects, token_label
+from pinscope.exchange import IMAGE_PROXY_AGENT, Exchange
+from pinscope.findings import Finding
+
+CREATE_ADS = "ads/create"
+MAX_LISTED = 5
+
+
+def _pins(body: object) -> list[dict]:
+    """The Pins in a Get Pin (one object) or Pin list (`items`) answer."""
+    if isinstance(body, dict) and isinstance(body.get("media"), dict):
+        return [body]
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        return [p for p in body["items"] if isinstance(p, dict) and isinstance(p.get("media"), dict)]
+    return []
+
+
+def _video_without_url(media: dict) -> bool:
+    """A video (or a carousel holding one) whose `video_url` is null or absent."""
+    if media.get("media_type") == "video":
+        return media.get("video_url") is None
+    items = media.get("items")
+    return isinstance(items, list) and any(
+        isinstance(i, dict) and i.get("item_type") == "video" and i.get("video_url") is None for i in items)
+
+
+def _listed(values: list[str]) -> str:
+    extra = len(values) - MAX_LISTED
+    return ", ".join(values[:MAX_LISTED]) + (f" and {extra} more" if extra > 0 else "")
+
+
+@detects("video-url-restricted")
+def video_url_restricted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """Get Pin / a Pin list answered 200 with video Pins whose `video_url` is null."""
+    op = ctx.operation
+    if not ex.is_api or ex.status != 200 or op is None or op.method != "GET" or "pins" not in op.path:
+        return
+    pins = [p for p in _pins(ex.response_json) if _video_without_url(p["media"])]
+    if not pins:
+        return
+    state = ctx.session.token(ex.credential)
+    token = token_label(ex)
+    if state is None or state.scopes is None:
+        scope_note = f"the scopes of token {token} were not seen in this session"
+    elif "pins:read" in state.scopes:
+        scope_note = f"token {token} has pins:read, so organisation or asset access is what is missing"
+    else:
+        scope_note = f"token {token} lacks pins:read"
+    yield Finding("video-url-restricted", {
+        "operation": op.label, "count": len(pins), "token": token, "scope_note": scope_note,
+        "pins": _listed([str(p.get("id", "?")) for p in pins]),
+    })
+
+
+@detects("ad-only-pin", phase="request")
+def ad_only_pin(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """Create ads without `is_removable: true`: the Pin stays an organic, saveable Pin."""
+    op = ctx.operation
+    if not ex.is_api or op is None or op.operation_id != CREATE_ADS:
+        return
+    body = ex.request_json
+    ads = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
+    pins = [str(ad["pin_id"]) for ad in ads
+            if isinstance(ad, dict) and ad.get("pin_id") and ad.get("is_removable") is not True]
+    if pins:
+        yield Finding("ad-only-pin", {
+            "operation": op.label, "count": len(pins), "pins": _listed(pins), "ads": len(ads),
+        })
+
+
+@detects("image-proxy-request")
+def image_proxy_request(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A request from Pinterest's image proxy to the user's own site; flagged harder when refused."""
+    agent = ex.request_headers.get("user-agent", "")
+    if IMAGE_PROXY_AGENT not in agent or ex.is_api:
+        return
+    params = {"host": ex.host, "path": ex.path, "status": ex.status if ex.status is not None else "none"}
+    refused = ex.status is not None and ex.status >= 400
+    yield Finding("image-proxy-request", params, "refused" if refused else "default")
+
+
+DETECTORS = (video_url_restricted, ad_only_pin, image_proxy_request)

@@ -1,0 +1,70 @@
+"""Token hygiene: tokens sent to third parties, tokens in URLs, the API over plain HTTP.
+
+A token in the query string of a request to a third-party host is token-leak's alone (its message
+names the query); token-in-url covers Pinterest hosts (the API and pinterest.com itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pinscope.detectors.base import Context, detects, token_label
+from pinscope.exchange import Exchange
+from pinscope.findings import Finding
+
+PINTEREST_DOMAIN = "pinterest.com"
+
+
+def is_pinterest_host(host: str) -> bool:
+    """pinterest.com or one of its subdomains (api., api-sandbox., www., …)."""
+    return host == PINTEREST_DOMAIN or host.endswith("." + PINTEREST_DOMAIN)
+
+
+def _kinds(labels: list[str]) -> str:
+    """`access token` / `refresh token` / both, from the labels' prefixes."""
+    kinds = []
+    if any(label.startswith("pina") for label in labels):
+        kinds.append("access token")
+    if any(label.startswith("pinr") for label in labels):
+        kinds.append("refresh token")
+    return " and ".join(kinds) or "token"
+
+
+@detects("token-leak", phase="request")
+def token_leak(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A Pinterest token (pina/pinr) sent to a non-Pinterest host, in a header, the query or the body."""
+    if ex.is_api or not ex.leaked or is_pinterest_host(ex.host):
+        return
+    labels = list(dict.fromkeys(cred.label for _, cred in ex.leaked))
+    places = list(dict.fromkeys(where for where, _ in ex.leaked))
+    yield Finding("token-leak", {
+        "host": ex.host, "tokens": ", ".join(labels), "kind": _kinds(labels),
+        "where": ", ".join(places), "method": ex.method, "url": f"{ex.scheme}://{ex.host}{ex.path}",
+    })
+
+
+@detects("token-in-url", phase="request")
+def token_in_url(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A token in the query string of a request to a Pinterest host."""
+    tokens = ex.query_tokens
+    if not tokens or not is_pinterest_host(ex.host):
+        return
+    labels = list(dict.fromkeys(cred.label for _, cred in tokens))
+    yield Finding("token-in-url", {
+        "host": ex.host, "path": ex.path, "tokens": ", ".join(labels), "kind": _kinds(labels),
+        "keys": ", ".join(dict.fromkeys(key for key, _ in tokens)),
+    })
+
+
+@detects("plain-http", phase="request")
+def plain_http(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """The Pinterest API called over http:// (with the token, if any, in clear text)."""
+    if not ex.is_api or ex.scheme != "http":
+        return
+    op = ctx.operation
+    params = {"host": ex.host, "operation": op.label if op else f"{ex.method} {ex.path}",
+              "token": token_label(ex)}
+    yield Finding("plain-http", params, "with_token" if ex.credential is not None else "default")
+
+
+DETECTORS = (token_leak, token_in_url, plain_http)

@@ -1,0 +1,162 @@
+"""Requests the catalogue cannot route: unknown-endpoint, method-not-allowed, wrong-api-version,
+invalid-id-format. All run on the request, before Pinterest answers.
+
+Exclusive by construction: a non-v5 version gets wrong-api-version only; a v5 path gets
+unknown-endpoint (path unknown) or method-not-allowed (path known, method not); invalid-id-format
+needs a matched v5 operation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+from urllib.parse import unquote
+
+from pinscope.catalog import Catalog, Operation
+from pinscope.detectors.base import Context, detects
+from pinscope.exchange import Exchange
+from pinscope.findings import Finding
+from pinscope.tokens import TOKEN_IN_TEXT, mask
+
+CURRENT_VERSION = "v5"
+SUGGESTIONS = 3
+SHOWN_VALUE = 40  # characters of an offending id quoted in a finding
+IGNORED_METHODS = frozenset({"OPTIONS"})  # CORS preflights are not calls
+ID_LIKE = re.compile(r"^(\d+|(?=.*\d)[\w.-]{6,})$")  # a request segment that stands for a {param}
+MIN_SIMILARITY = 0.5  # below this a suggestion is noise, not help
+# Well-known pre-v5 paths whose v5 operation shares no words with them [inf: v1/v3 docs are gone].
+LEGACY_PATHS = {"me": "/user_account", "users/me": "/user_account", "me/boards": "/boards",
+                "users/me/boards": "/boards", "me/pins": "/pins", "users/me/pins": "/pins"}
+
+
+def path_params(op: Operation, api_path: str) -> dict[str, str]:
+    """The values of the operation's `{param}` segments in this request path."""
+    names = [s for s in op.path.split("/") if s]
+    values = [s for s in api_path.split("/") if s]
+    return {n[1:-1]: unquote(v) for n, v in zip(names, values, strict=False) if n.startswith("{")}
+
+
+def _shape(path: str) -> str:
+    """`/pins/{}`: a path with its parameter segments reduced to `{}`, for similarity."""
+    parts = ("{}" if s.startswith("{") or ID_LIKE.match(s) else s.lower() for s in path.split("/") if s)
+    return "/" + "/".join(parts)
+
+
+def nearest(catalog: Catalog, method: str, api_path: str, n: int = SUGGESTIONS) -> list[Operation]:
+    """The operations whose path looks most like `api_path` (same method first among equals)."""
+    legacy = LEGACY_PATHS.get(api_path.strip("/").lower())
+    if legacy is not None:
+        ops = [op for op in catalog.operations if op.path == legacy]
+        return sorted(ops, key=lambda op: (op.method != method, op.label))[:n]
+    shape = _shape(api_path)
+    scored = [(SequenceMatcher(None, shape, _shape(op.path)).ratio(), op) for op in catalog.operations]
+    scored = [(ratio + (0.05 if op.method == method else 0.0), op) for ratio, op in scored
+              if ratio >= MIN_SIMILARITY]
+    return [op for _, op in sorted(scored, key=lambda s: (-s[0], s[1].label))[:n]]
+
+
+def _labels(ops: list[Operation]) -> str:
+    return ", ".join(op.label for op in ops) or "none close (see the v5 reference)"
+
+
+def _is_current(ex: Exchange) -> bool:
+    return ex.api_version in (None, CURRENT_VERSION)
+
+
+@detects("unknown-endpoint", phase="request")
+def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A v5 path that matches no operation: suggest the nearest ones."""
+    if not ex.is_api or not _is_current(ex) or ctx.match is None or ctx.match.path_known:
+        return
+    if ex.method in IGNORED_METHODS:
+        return
+    yield Finding("unknown-endpoint", {
+        "method": ex.method,
+        "path": ex.path,
+        "suggestions": _labels(nearest(ctx.catalog, ex.method, ex.api_path or "/")),
+        "spec_version": ctx.catalog.spec_version,
+    })
+
+
+@detects("method-not-allowed", phase="request")
+def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A known v5 path called with a method it does not have: list the allowed ones."""
+    match = ctx.match
+    if not ex.is_api or not _is_current(ex) or match is None or match.operation is not None:
+        return
+    if not match.path_known or ex.method in IGNORED_METHODS:
+        return
+    if ex.method == "HEAD" and "GET" in match.allowed_methods:
+        return
+    allowed = match.allowed_methods
+    ops = [op for m in allowed if (op := ctx.catalog.match(m, ex.api_path or "/").operation)]
+    yield Finding("method-not-allowed", {
+        "method": ex.method,
+        "path": ex.path,
+        "allowed": ", ".join(allowed),
+        "operations": "; ".join(f"{op.label} ({op.summary})" for op in ops),
+    })
+
+
+@detects("wrong-api-version", phase="request")
+def wrong_api_version(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """`/v1/`, `/v3/`, `/v4/` (any version but v5): name the v5 equivalent or the nearest ones."""
+    if not ex.is_api or _is_current(ex):
+        return
+    params: dict[str, object] = {"version": ex.api_version, "method": ex.method, "path": ex.path}
+    op = ctx.operation
+    if op is not None:
+        yield Finding("wrong-api-version", {**params, "equivalent": op.label}, "equivalent")
+        return
+    params["suggestions"] = _labels(nearest(ctx.catalog, ex.method, ex.api_path or "/"))
+    yield Finding("wrong-api-version", params)
+
+
+def _shown(value: str) -> str:
+    """An offending value as a finding quotes it: tokens masked, long values cut."""
+    if TOKEN_IN_TEXT.search(value):
+        return mask(value)
+    return value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE - 1] + "…"
+
+
+def _violation(value: str, rule: dict) -> str | None:
+    """Why `value` breaks the spec's pattern/maxLength, or None."""
+    problems = []
+    pattern = rule.get("pattern")
+    if pattern:
+        try:
+            if re.search(pattern, value) is None:
+                problems.append(f"must match {pattern}")
+        except re.error:
+            pass  # a pattern Python cannot read says nothing about the value
+    limit = rule.get("maxLength")
+    if isinstance(limit, int) and len(value) > limit:
+        problems.append(f"is {len(value)} characters, at most {limit} allowed")
+    return " and ".join(problems) or None
+
+
+@detects("invalid-id-format", phase="request")
+def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
+    op = ctx.operation
+    if not ex.is_api or not _is_current(ex) or op is None or not op.param_rules:
+        return
+    in_path = path_params(op, ex.api_path or "/")
+    problems, names = [], []
+    for key, rule in op.param_rules.items():
+        where, _, name = key.partition(":")
+        if not name.endswith("_id"):
+            continue
+        value = in_path.get(name) if where == "path" else ex.query.get(name)
+        why = _violation(value, rule) if value is not None else None
+        if why:
+            problems.append(f"{name} {_shown(value)!r} ({where}) {why}")
+            names.append(name)
+    if problems:
+        yield Finding("invalid-id-format", {
+            "operation": op.label, "problems": "; ".join(problems), "names": ", ".join(names),
+        })
+
+
+DETECTORS = (unknown_endpoint, method_not_allowed, wrong_api_version, invalid_id_format)
