@@ -85,6 +85,14 @@ def error(code: int, message: str, **extra: Any) -> dict[str, Any]:
     return {"code": code, "message": message, "status": "failure", **extra}
 
 
+def ratelimit(remaining: int, reset: float | None = 1, limit: str = "100, 100;w=1, 1000;w=60") -> dict[str, str]:
+    """X-RateLimit-* response headers in Pinterest's multi-policy form (no Reset when reset is None)."""
+    headers = {"x-ratelimit-limit": limit, "x-ratelimit-remaining": str(remaining)}
+    if reset is not None:
+        headers["x-ratelimit-reset"] = f"{reset:g}"
+    return headers
+
+
 def token_grant(
     scopes: str,
     *,

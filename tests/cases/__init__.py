@@ -6,9 +6,9 @@ Each area has a module listing CASES; ALL_CASES gathers them.
 
 from __future__ import annotations
 
-from tests.cases import auth
+from tests.cases import auth, ratelimits, sandbox
 from tests.cases import analytics, errors, faq, hygiene, routing
 from tests.cases.base import Case
 
-ALL_CASES: list[Case] = [*auth.CASES,
+ALL_CASES: list[Case] = [*auth.CASES, *sandbox.CASES, *ratelimits.CASES,
                         *faq.CASES, *analytics.CASES, *errors.CASES, *routing.CASES, *hygiene.CASES]

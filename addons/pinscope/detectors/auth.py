@@ -1,12 +1,25 @@
-"""Scopes and tokens: insufficient-scope, scope-not-granted (more auth rules join here)."""
+"""Scopes and rejected tokens: insufficient-scope, scope-not-granted, token-expired, authentication-failed.
+
+Every 401 code 2 gets exactly one diagnosis: missing-token / malformed-authorization (oauth.py) when
+the credential's shape explains it, refresh-failed for refresh grants, sandbox-token-on-production /
+production-token-on-sandbox (sandbox.py) when the token belongs to the other host, else token-expired
+or authentication-failed from here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.oauth import (credential_problem, is_refresh_grant, is_v5, needs_bearer, operation_label,
+                                      said)
+from pinscope.detectors.sandbox import token_home
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
+
+EXPIRED_CODE = 1104  # "token not valid or expired" (400)
+GONE_WORDS = ("deactivat", "revoked", "suspended", "disabled")  # Pinterest naming the cause itself
 
 
 def _scopes(scopes: frozenset[str] | None) -> str:
@@ -51,4 +64,68 @@ def scope_not_granted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-DETECTORS = (insufficient_scope, scope_not_granted)
+def when(timestamp: float) -> str:
+    """`2026-01-01 00:00:05 UTC`."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def span(seconds: float) -> str:
+    """A duration for people: `45 s`, `12 min`, `3.5 h`, `2 days`."""
+    seconds = abs(seconds)
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+@detects("token-expired", "authentication-failed")
+def token_rejected(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """401 code 2 (and 400 code 1104): expired, or rejected for the most likely known cause."""
+    if not is_v5(ex) or ex.status is None or ex.status < 400:  # other versions: wrong-api-version's
+        return
+    op = ctx.operation
+    params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex),
+                                 "host": ex.host, "said": said(ex)}
+    if ex.error_code == EXPIRED_CODE:
+        yield Finding("token-expired", params, "code_1104")
+        return
+    if ex.status != 401 or ex.error_code != 2 or is_refresh_grant(ex):
+        return
+    if credential_problem(ex, op) is not None:  # malformed-authorization already explains it
+        return
+    if ex.credential is None:
+        if not needs_bearer(op):  # a known operation without a token is missing-token's
+            yield Finding("authentication-failed", params, "no_token")
+        return
+    if ex.credential.kind == "client":
+        yield Finding("authentication-failed", params, "client")
+    elif token_home(ex, ctx) is None:  # else the token belongs to the other host (sandbox.py)
+        yield _diagnose(ex, ctx, params)
+
+
+def _diagnose(ex: Exchange, ctx: Context, params: dict[str, object]) -> Finding:
+    """token-expired when known or said, else authentication-failed ranked by the session's knowledge."""
+    state = ctx.session.token(ex.credential)
+    if state is not None and state.expires_at is not None and state.expires_at <= ex.timestamp:
+        return Finding("token-expired", {**params, "expired_at": when(state.expires_at),
+                                         "ago": span(ex.timestamp - state.expires_at)})
+    message = ex.error_message.lower()
+    if "expired" in message:
+        return Finding("token-expired", params, "said")
+    if any(word in message for word in GONE_WORDS):
+        return Finding("authentication-failed", params, "said")
+    if state is not None and state.last_success is not None:
+        return Finding("authentication-failed", {
+            **params, "last_success": when(state.last_success),
+            "ago": span(ex.timestamp - state.last_success),
+            "worked_on": ", ".join(sorted(state.succeeded_on)) or "this host",
+        }, "worked_before")
+    if state is not None and state.expires_at is not None:
+        return Finding("authentication-failed", {**params, "expires_at": when(state.expires_at)}, "issued_unused")
+    return Finding("authentication-failed", params)
+
+
+DETECTORS = (insufficient_scope, scope_not_granted, token_rejected)

@@ -1,0 +1,117 @@
+"""Credentials and the token endpoint: missing-token, malformed-authorization, refresh-failed.
+
+Also the predicates the 401 diagnosis in auth.py and sandbox.py share, so that a credential whose
+shape is already wrong gets exactly one finding (malformed-authorization or missing-token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pinscope.catalog import Operation
+from pinscope.detectors.base import Context, detects, token_label
+from pinscope.exchange import Exchange
+from pinscope.findings import Finding
+from pinscope.tokens import TOKEN_IN_TEXT, mask
+
+TOKEN_ENDPOINT = "/oauth/token"
+QUOTE_CHARS = 160  # how much of Pinterest's error message a finding quotes
+
+
+def said(ex: Exchange) -> str:
+    """Pinterest's error message, quoted short, with any token in it reduced to its label."""
+    text = TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), ex.error_message).strip()
+    if not text:
+        return "no message"
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
+
+
+def operation_label(ex: Exchange, op: Operation | None) -> str:
+    """The operation's label, or the raw method and path when it is not in the catalogue."""
+    return op.label if op else f"{ex.method} {ex.path}"
+
+
+def is_v5(ex: Exchange) -> bool:
+    """A Pinterest API request in v5 (or without a version segment)."""
+    return ex.is_api and ex.api_version in (None, "v5")
+
+
+def is_refresh_grant(ex: Exchange) -> bool:
+    """POST /v5/oauth/token with grant_type=refresh_token."""
+    return (ex.is_api and ex.method == "POST" and (ex.api_path or "").rstrip("/") == TOKEN_ENDPOINT
+            and ex.request_form.get("grant_type") == "refresh_token")
+
+
+def needs_bearer(op: Operation | None) -> bool:
+    """Whether the operation only accepts a bearer token (OAuth, or a conversion token)."""
+    return op is not None and "basic" not in op.auth and (op.needs_oauth or "conversion_token" in op.auth)
+
+
+def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
+    """The malformed-authorization finding for this request's credential, if its shape is wrong."""
+    if not is_v5(ex):
+        return None
+    cred, basic_op = ex.credential, op is not None and "basic" in op.auth
+    params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex)}
+    if basic_op and (cred is None or cred.kind not in ("client", "malformed")):
+        sent = "no Authorization header" if cred is None else f"a bearer token ({cred.label})"
+        return Finding("malformed-authorization", {**params, "sent": sent}, "basic_missing")
+    if cred is None:
+        return None
+    if cred.kind == "malformed":
+        variant = "basic_malformed" if basic_op else "default"
+        return Finding("malformed-authorization", {**params, "problem": cred.problem or "unreadable"}, variant)
+    if cred.kind == "refresh":
+        return Finding("malformed-authorization", params, "refresh")
+    if cred.kind == "foreign" and not (op is not None and "conversion_token" in op.auth):
+        return Finding("malformed-authorization", params, "foreign")
+    if cred.kind == "client" and op is not None and not basic_op:
+        return Finding("malformed-authorization", params, "client")
+    return None
+
+
+def bearer_rejected(ex: Exchange, op: Operation | None) -> bool:
+    """401 code 2 for a bearer token of the right shape: what auth.py and sandbox.py diagnose."""
+    return (is_v5(ex) and ex.status == 401 and ex.error_code == 2 and ex.credential is not None
+            and ex.credential.kind != "client" and not is_refresh_grant(ex)
+            and credential_problem(ex, op) is None)
+
+
+@detects("missing-token", phase="request")
+def missing_token(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A call to an operation that needs a bearer token, sent without Authorization."""
+    op = ctx.operation
+    if ex.credential is not None or not is_v5(ex) or not needs_bearer(op):
+        return
+    params = {"operation": op.label, "scope_sets": op.scope_text()}
+    yield Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default")
+
+
+@detects("malformed-authorization", phase="request")
+def malformed_authorization(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """Authorization that is not `Bearer <pina…>` (or `Basic base64(id:secret)` at /oauth/token)."""
+    if not ex.is_api:
+        return
+    finding = credential_problem(ex, ctx.operation)
+    if finding is not None:
+        yield finding
+
+
+@detects("refresh-failed")
+def refresh_failed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A refresh_token grant answered with an error (code 283 and friends)."""
+    if ex.status is None or ex.status < 400 or not is_refresh_grant(ex):
+        return
+    if credential_problem(ex, ctx.operation) is not None:  # bad Basic auth, not a bad refresh token
+        return
+    continuous = ex.request_form.get("continuous_refresh", "").strip().lower() == "true"
+    yield Finding("refresh-failed", {
+        "token": ex.request_form.get("refresh_token") or "no refresh_token field",
+        "status": ex.status,
+        "code": ex.error_code if ex.error_code is not None else "none",
+        "said": said(ex),
+        "app": ex.credential.label if ex.credential and ex.credential.kind == "client" else "the app",
+    }, "default" if continuous else "no_continuous")
+
+
+DETECTORS = (missing_token, malformed_authorization, refresh_failed)
