@@ -1,0 +1,72 @@
+"""`pinscope analyze CAPTURE`: the same rules offline, a summary, reports, and a CI gate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from pinscope.analyze import analyze_capture
+from pinscope.capture import open_capture
+from pinscope.commands import CommandError
+from pinscope.console import print_summary
+from pinscope.detectors import Settings
+from pinscope.engine import Engine
+from pinscope.report import build_report, check_report_path, write_report
+from pinscope.rulebook import Severity, default_rules
+
+LEVELS = [s.value for s in Severity]
+FAILED = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `analyze` subcommand."""
+    parser = subparsers.add_parser(
+        "analyze", help="analyze a recorded capture (.mitm flow file or .har) offline",
+        description="Run pinscope's rules over a capture written by `mitmdump -w FILE.mitm` or a "
+                    "browser's HAR export, print a summary and optionally write reports.")
+    parser.add_argument("capture", metavar="CAPTURE", help="a .mitm flow file or a .har archive")
+    parser.add_argument("--report", metavar="PATH", action="append", default=[],
+                        help="write a report; the suffix picks the format (.json, .md); repeatable")
+    parser.add_argument("--fail-on", choices=LEVELS[:2], metavar="LEVEL",
+                        help="exit 1 when findings at or above LEVEL (error|warning) remain")
+    parser.add_argument("--silence", metavar="ID", nargs="+", action="extend", default=[],
+                        help="rule ids to ignore everywhere (space or comma separated)")
+    parser.add_argument("--min-severity", choices=LEVELS, default="info", metavar="LEVEL",
+                        help="hide findings below LEVEL (error|warning|info; default info)")
+    parser.set_defaults(run=run)
+
+
+def silenced(values: list[str]) -> frozenset[str]:
+    """Rule ids from `--silence a b,c`; an unknown id is an error, not a silent no-op."""
+    ids = frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
+    unknown = sorted(ids - set(default_rules()))
+    if unknown:
+        raise CommandError(f"--silence: unknown rule id {', '.join(unknown)} "
+                           "(`pinscope rules` lists them)")
+    return ids
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyze, summarise, write reports; 1 when --fail-on findings remain."""
+    settings = Settings(silence=silenced(args.silence), min_severity=args.min_severity)
+    report_paths = [check_report_path(path) for path in args.report]  # fail before the work
+    capture = open_capture(args.capture)
+    engine = Engine(settings)
+    analyze_capture(capture, engine, Console(stderr=True))
+    report = build_report(engine.session, engine.catalog)
+    out = Console()
+    print_summary(out, report)
+    for path in report_paths:
+        written = write_report(report, path)
+        out.print(f"report written to {written}", highlight=False, markup=False, soft_wrap=True)
+    if args.fail_on is None:
+        return 0
+    threshold = Severity(args.fail_on).rank
+    failing = sum(f.count for f in report.findings if f.severity.rank <= threshold)
+    if failing:
+        sys.stderr.write(f"pinscope: {failing} finding{'s' if failing != 1 else ''} at or above "
+                         f"{args.fail_on} (--fail-on {args.fail_on})\n")
+        return FAILED
+    return 0

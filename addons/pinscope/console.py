@@ -1,0 +1,132 @@
+"""All terminal rendering: the caller passes the rich Console, so tests render to a buffer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from pinscope.catalog import Operation
+from pinscope.findings import RenderedFinding
+from pinscope.report.build import format_time
+from pinscope.report.model import Report
+from pinscope.rulebook import Rule, Severity
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+LABEL = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN", Severity.INFO: "INFO"}
+
+
+def _text(value: object, style: str = "") -> Text:
+    """Data as Text: never parsed as rich markup (URLs and messages may contain brackets)."""
+    return Text("-" if value is None else str(value), style=style)
+
+
+def _status_style(status: int | None) -> str:
+    return "red" if status is None or status >= 400 else "green"
+
+
+def finding_line(console: Console, method: str, url: str, status: int | None,
+                 finding: RenderedFinding) -> None:
+    """One compact coloured line for one finding on one flow."""
+    line = Text.assemble(
+        (f"{LABEL[finding.severity]:<5} ", STYLE[finding.severity]),
+        (finding.rule, "bold"), " ",
+        (f"{method} {url} ", "dim"),
+        (str(status) if status is not None else "no response", _status_style(status)),
+        ": ", finding.message,
+    )
+    console.print(line, soft_wrap=True, highlight=False)
+
+
+def print_summary(console: Console, report: Report) -> None:
+    """The end-of-session summary: counts, a findings table, a panel per error rule with its fix."""
+    s = report.summary
+    span = f" over {s.time_span.seconds:g} s" if s.time_span else ""
+    env = s.environments
+    console.print(_text(f"pinscope: {s.flows} flows, {s.pinterest_flows} to the Pinterest API "
+                        f"(production {env.production}, sandbox {env.sandbox}){span}", "bold"))
+    if not report.findings:
+        console.print(_text("No findings.", "green"))
+        return
+    sev = s.severities
+    console.print(Text.assemble((f"{sev.error} error", STYLE[Severity.ERROR]), ", ",
+                                (f"{sev.warning} warning", STYLE[Severity.WARNING]), ", ",
+                                (f"{sev.info} info", STYLE[Severity.INFO])))
+    table = Table("Severity", "Rule", "Count", "Title", title="Findings", box=box.SIMPLE_HEAD)
+    for f in report.findings:
+        table.add_row(_text(f.severity.value, STYLE[f.severity]), _text(f.rule, "bold"),
+                      _text(f.count), _text(f.title))
+    console.print(table)
+    for f in report.findings:
+        if f.severity is not Severity.ERROR:
+            continue
+        parts = [_text(f.title, "bold")]
+        if f.flows:
+            example = f.flows[0]
+            parts.append(Text.assemble(("Seen: ", "dim"), f"{example.message} ",
+                                       (f"({example.method} {example.url}, "
+                                        f"{format_time(example.timestamp)})", "dim")))
+        parts += [Text.assemble(("Fix: ", "bold green"), f.fix), Text.assemble(("Docs: ", "dim"), f.docs)]
+        console.print(Panel(Group(*parts), title=f"{f.rule} x{f.count}", title_align="left",
+                            border_style="red"))
+
+
+def print_rules(console: Console, rules: Iterable[Rule]) -> None:
+    """Every rule as a table: id, severity, title, docs link."""
+    ordered = sorted(rules, key=lambda r: (r.severity.rank, r.id))
+    table = Table(box=box.SIMPLE_HEAD)
+    # Ids are what users type: never cut them; links fold rather than lose their end.
+    table.add_column("ID", no_wrap=True, min_width=max((len(r.id) for r in ordered), default=2))
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Title", ratio=1)
+    table.add_column("Docs", overflow="fold", ratio=1)
+    for rule in ordered:
+        table.add_row(_text(rule.id, "bold"), _text(rule.severity.value, STYLE[rule.severity]),
+                      _text(rule.title), _text(rule.docs))
+    console.print(table)
+
+
+def print_rule(console: Console, rule: Rule) -> None:
+    """One rule in full: what it detects, its message and fix templates, where to read more."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    grid.add_row("Severity", _text(rule.severity.value, STYLE[rule.severity]))
+    grid.add_row("Title", _text(rule.title))
+    grid.add_row("Detects", _text(rule.summary))
+    if rule.faq:
+        grid.add_row("FAQ", _text(rule.faq))
+    grid.add_row("Docs", _text(rule.docs))
+    for table_name, templates in (("Message", rule.message), ("Fix", rule.fix)):
+        for variant, template in templates.items():
+            suffix = "" if variant == "default" else f" ({variant})"
+            grid.add_row(f"{table_name}{suffix}", _text(template))
+    console.print(Panel(grid, title=rule.id, title_align="left", border_style=STYLE[rule.severity]))
+
+
+def print_operation(console: Console, op: Operation) -> None:
+    """One operation: id, scope sets, rate-limit category, sandbox availability, beta status."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    grid.add_row("Operation", _text(f"{op.label}  ({op.operation_id})"))
+    if op.summary:
+        grid.add_row("Summary", _text(op.summary))
+    if op.scope_sets:
+        choices = "\n".join(f"{i}. " + " AND ".join(sorted(s)) for i, s in enumerate(op.scope_sets, 1))
+        lead = "all of" if len(op.scope_sets) == 1 else "any one of these sets"
+        grid.add_row("Scopes", _text(f"{lead}:\n{choices}"))
+    else:
+        grid.add_row("Scopes", _text("none"))
+    grid.add_row("Auth", _text(", ".join(op.auth) or "none"))
+    grid.add_row("Rate-limit category", _text(op.category or "not stated in the spec"))
+    grid.add_row("Sandbox", _text("available on api-sandbox.pinterest.com" if op.sandbox
+                                  else "not available on api-sandbox.pinterest.com",
+                                  "green" if op.sandbox else "yellow"))
+    grid.add_row("Beta / restricted", _text("yes: access must be requested" if op.beta else "no",
+                                            "yellow" if op.beta else ""))
+    console.print(grid)

@@ -1,0 +1,144 @@
+"""Turn an engine's session (plus the catalogue) into a Report."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import UTC, datetime
+from importlib import metadata
+
+from pinscope.catalog import Catalog
+from pinscope.engine import wall_clock
+from pinscope.report.model import (
+    EndpointReport, EnvironmentCounts, ExampleFlow, RateLimitReport, RatePoint, Report,
+    RuleFindings, SeverityCounts, Summary, TimeSpan, TokenReport,
+)
+from pinscope.rulebook import Severity
+from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
+
+MAX_POINTS = 500  # rate-limit points kept per category in a report
+
+
+def when(timestamp: float) -> datetime:
+    """An epoch timestamp as an aware UTC datetime."""
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def format_time(moment: datetime | None) -> str:
+    """`2026-01-01 00:00:05 UTC` (or `-`), as reports and the terminal show times."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
+
+
+def build_report(session: Session, catalog: Catalog, generated_at: float | None = None) -> Report:
+    """The report of everything the session saw."""
+    return Report(
+        generated_at=when(wall_clock() if generated_at is None else generated_at),
+        pinscope_version=_version(),
+        spec_version=catalog.spec_version,
+        summary=_summary(session),
+        findings=_findings(session),
+        tokens=[_token(t) for t in sorted(session.tokens.values(), key=_token_order)],
+        rate_limits=_rate_limits(session),
+        endpoints=_endpoints(session, catalog),
+    )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pinscope")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _summary(session: Session) -> Summary:
+    span = None
+    if session.first_seen is not None and session.last_seen is not None:
+        span = TimeSpan(start=when(session.first_seen), end=when(session.last_seen),
+                        seconds=round(session.last_seen - session.first_seen, 3))
+    return Summary(
+        flows=session.flows,
+        pinterest_flows=session.api_flows,
+        findings=sum(session.severities.values()),
+        severities=SeverityCounts(**{s.value: session.severities.get(s.value, 0) for s in Severity}),
+        environments=EnvironmentCounts(production=session.environments.get("production", 0),
+                                       sandbox=session.environments.get("sandbox", 0)),
+        time_span=span,
+    )
+
+
+def _findings(session: Session) -> list[RuleFindings]:
+    logs = sorted(session.rules.values(),
+                  key=lambda log: (log.finding.severity.rank, -log.count, log.finding.rule))
+    return [_rule(log) for log in logs]
+
+
+def _rule(log: RuleLog) -> RuleFindings:
+    f = log.finding
+    return RuleFindings(
+        rule=f.rule, severity=f.severity, title=f.title, fix=f.fix, docs=f.docs, faq=f.faq,
+        count=log.count,
+        flows=[ExampleFlow(method=e.method, url=e.url, status=e.status, timestamp=when(e.timestamp),
+                           message=e.message, request_id=e.request_id) for e in log.examples],
+    )
+
+
+def _token_order(state: TokenState) -> tuple[int, int, str]:
+    return (-state.failures, -state.requests, state.credential.label)
+
+
+def _token(state: TokenState) -> TokenReport:
+    cred = state.credential
+    return TokenReport(
+        label=cred.label, fingerprint=cred.fingerprint, kind=cred.kind,
+        environments=sorted(state.succeeded_on), issued_on=state.issued_on,
+        scopes=sorted(state.scopes) if state.scopes is not None else None,
+        expires_at=when(state.expires_at) if state.expires_at is not None else None,
+        requests=state.requests, failures=state.failures,
+    )
+
+
+def _rate_limits(session: Session) -> list[RateLimitReport]:
+    by_category: dict[str, list[RateState]] = {}
+    for (_, category), state in session.rates.items():
+        by_category.setdefault(category, []).append(state)
+    return [_category(name, states) for name, states in sorted(by_category.items())]
+
+
+def _category(name: str, states: list[RateState]) -> RateLimitReport:
+    latest = max(states, key=lambda s: s.history[-1][0] if s.history else -math.inf)
+    lows = [s.lowest_remaining for s in states if s.lowest_remaining is not None]
+    points = sorted(p for s in states for p in s.history)[-MAX_POINTS:]
+    return RateLimitReport(
+        category=name,
+        policy=latest.policy.describe() if latest.policy else None,
+        limit=latest.policy.limit if latest.policy else None,
+        lowest_remaining=min(lows) if lows else None,
+        rate_limited=sum(s.limited for s in states),
+        tokens=len(states),
+        points=[RatePoint(timestamp=when(t), remaining=r, limited=hit) for t, r, hit in points],
+    )
+
+
+def _endpoints(session: Session, catalog: Catalog) -> list[EndpointReport]:
+    rows = sorted(session.operations.items(), key=lambda kv: (-kv[1].errors, -kv[1].requests, kv[0]))
+    return [_endpoint(label, stats, catalog) for label, stats in rows]
+
+
+def _endpoint(label: str, stats: OperationStats, catalog: Catalog) -> EndpointReport:
+    method, _, template = label.partition(" ")
+    op = catalog.find(method, template)
+    latencies = sorted(stats.latencies_ms)
+    return EndpointReport(
+        operation=label,
+        operation_id=op.operation_id if op else None,
+        category=op.category if op else None,
+        requests=stats.requests, errors=stats.errors, server_errors=stats.server_errors,
+        latency_median_ms=round(statistics.median(latencies), 1) if latencies else None,
+        latency_p95_ms=round(percentile(latencies, 0.95), 1) if latencies else None,
+        request_ids=list(stats.request_ids),
+    )
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending, non-empty list."""
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]

@@ -1,0 +1,99 @@
+"""The Markdown report: the same content as the JSON report, as readable tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pinscope.report.build import format_time
+from pinscope.report.model import Report, RuleFindings, Summary
+from pinscope.rulebook import Severity
+
+
+def cell(value: object) -> str:
+    """A table cell: pipes escaped, one line, `-` for nothing."""
+    if value is None or value == "" or value == []:
+        return "-"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def table(headers: list[str], rows: Iterable[list[object]]) -> list[str]:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(report: Report) -> str:
+    """The whole Markdown report."""
+    lines = [
+        "# pinscope report", "",
+        f"Generated {format_time(report.generated_at)} by pinscope {report.pinscope_version} "
+        f"(Pinterest API spec {report.spec_version}).", "",
+        "## Summary", "", *_summary(report.summary),
+        "## Findings", "",
+    ]
+    if not report.findings:
+        lines += ["No findings.", ""]
+    else:
+        lines += table(["Severity", "Rule", "Count", "Title"],
+                       ([f.severity.value, f"`{f.rule}`", f.count, f.title] for f in report.findings))
+        for finding in report.findings:
+            lines += _rule_section(finding)
+    lines += ["## Tokens", ""]
+    lines += table(
+        ["Token", "Kind", "Environments", "Granted scopes", "Expires", "Requests", "Failures"],
+        ([t.label, t.kind, t.environments, "unknown" if t.scopes is None else t.scopes or "none",
+          format_time(t.expires_at), t.requests, t.failures] for t in report.tokens),
+    ) if report.tokens else ["No tokens seen.", ""]
+    lines += ["## Rate limits", ""]
+    lines += table(
+        ["Category", "Policy", "Lowest remaining", "429 responses", "Tokens"],
+        ([r.category, r.policy, r.lowest_remaining, r.rate_limited, r.tokens] for r in report.rate_limits),
+    ) if report.rate_limits else ["No rate-limit headers seen.", ""]
+    lines += ["## Endpoints", ""]
+    lines += table(
+        ["Operation", "Requests", "Errors", "Latency median (ms)", "Latency p95 (ms)"],
+        ([f"`{e.operation}`", e.requests, e.errors, e.latency_median_ms, e.latency_p95_ms]
+         for e in report.endpoints),
+    ) if report.endpoints else ["No Pinterest API operations called.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary(summary: Summary) -> list[str]:
+    sev, env, span = summary.severities, summary.environments, summary.time_span
+    rows = [
+        ["Flows", summary.flows],
+        ["Pinterest API flows", f"{summary.pinterest_flows} (production {env.production}, "
+                                f"sandbox {env.sandbox})"],
+        ["Findings", f"{summary.findings}: {sev.error} error, {sev.warning} warning, {sev.info} info"],
+        ["Time span", f"{format_time(span.start)} to {format_time(span.end)} ({span.seconds:g} s)"
+         if span else None],
+    ]
+    return table(["", ""], rows)
+
+
+def _rule_section(finding: RuleFindings) -> list[str]:
+    lines = [f"### `{finding.rule}` ({finding.severity.value}): {finding.title}", "",
+             f"**Fix:** {cell(finding.fix)}", "", f"**Docs:** <{finding.docs}>", ""]
+    if finding.faq:
+        lines += [f"**FAQ:** {cell(finding.faq)}", ""]
+    lines += [f"Seen {finding.count} time{'s' if finding.count != 1 else ''}; examples:", ""]
+    lines += table(["Time", "Method", "URL", "Status", "Request id", "Message"],
+                   ([format_time(f.timestamp), f.method, f.url, f.status, f.request_id, f.message]
+                    for f in finding.flows))
+    if finding.severity is Severity.ERROR and finding.flows:
+        lines += _support_block(finding)
+    return lines
+
+
+def _support_block(finding: RuleFindings) -> list[str]:
+    """A block ready to paste into a Pinterest support ticket: facts only, no secrets."""
+    lines = [f"Problem: {finding.title}"]
+    for f in finding.flows:
+        lines += [f"- {f.method} {f.url}", f"  time: {format_time(f.timestamp)}",
+                  f"  status: {f.status if f.status is not None else 'no response'}",
+                  f"  x-pinterest-rid: {f.request_id or 'not sent'}",
+                  f"  pinscope: {f.message}"]
+    body = [line.replace("`", "'") for line in lines]  # nothing may close the fence early
+    return ["For a Pinterest support ticket:", "", "```text", *body, "```", ""]

@@ -1,0 +1,74 @@
+"""Write a report to disk: format from the suffix, atomically, readable only by the user."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from pinscope.report.markdown import render_markdown
+from pinscope.report.model import Report
+
+FILE_MODE = 0o600
+
+
+class ReportPathError(Exception):
+    """A report path that cannot be written; the message is one line for the user."""
+
+
+def render_json(report: Report) -> str:
+    """The JSON report text."""
+    return json.dumps(report.to_json_data(), indent=2, ensure_ascii=False) + "\n"
+
+
+# Suffix -> renderer; a new format is one more entry here.
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    ".json": render_json,
+    ".md": render_markdown,
+}
+
+
+def supported_suffixes() -> str:
+    """`.json, .md` for messages."""
+    return ", ".join(RENDERERS)
+
+
+def check_report_path(path: str | os.PathLike[str]) -> Path:
+    """Fail early (ReportPathError) when a report could not be written to `path`."""
+    target = Path(path).expanduser()
+    suffix = target.suffix.lower()
+    if suffix not in RENDERERS:
+        shown = f"'{target.suffix}'" if target.suffix else "no suffix"
+        raise ReportPathError(
+            f"report {target}: unsupported format ({shown}); use one of {supported_suffixes()}")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ReportPathError(f"report {target}: folder {folder} does not exist")
+    if target.is_dir():
+        raise ReportPathError(f"report {target}: is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ReportPathError(f"report {target}: folder {folder} is not writable")
+    return target
+
+
+def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Render `report` in the format the suffix names and replace `path` atomically (mode 0600)."""
+    target = check_report_path(path)
+    text = RENDERERS[target.suffix.lower()](report)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as err:
+        raise ReportPathError(f"report {target}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, FILE_MODE)  # mkstemp already uses 0600; be explicit about the promise
+        os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportPathError(f"report {target}: {err.strerror or err}") from None
+    return target
