@@ -1,0 +1,140 @@
+"""Success bodies: realistic ones for a few resources, a small generic body for every other operation.
+
+Generic bodies (chosen over deriving each response schema from the spec): GET on a path ending in
+`{param}` -> `{"id": <that value>}`; other GETs -> `{"items": [], "bookmark": null}`; POST/PATCH/PUT ->
+the request's JSON object plus a new deterministic `id`; DELETE -> 204 with no body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pinscope.catalog import Operation
+from pinscope.simulator.analytics import ad_account_rows
+from pinscope.simulator.errors import BOARD_NOT_FOUND, PIN_NOT_FOUND, error
+from pinscope.simulator.fixtures import World, sim_id
+from pinscope.simulator.state import App
+from pinscope.simulator.wire import Reply, SimRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """An authorised call to answer: the request, its operation, path parameters and caller."""
+
+    request: SimRequest
+    operation: Operation
+    params: dict[str, str]
+    app: App
+    world: World
+    serial: str  # unique per call, for new ids
+    today: dt.date
+
+
+def _page(items: list[dict[str, Any]]) -> Reply:
+    return Reply(200, {"items": items, "bookmark": None})
+
+
+def _pins(call: Call) -> list[dict[str, Any]]:
+    return call.world.pins(video_access=call.app.video_access)
+
+
+def _board(call: Call) -> dict[str, Any] | None:
+    return next((b for b in call.world.boards() if b["id"] == call.params.get("board_id")), None)
+
+
+def user_account(call: Call) -> Reply:
+    """GET /user_account."""
+    return Reply(200, call.world.account())
+
+
+def boards_list(call: Call) -> Reply:
+    """GET /boards, filtered by `privacy`."""
+    privacy = call.request.query.get("privacy")
+    return _page([b for b in call.world.boards() if privacy in (None, b["privacy"])])
+
+
+def boards_get(call: Call) -> Reply:
+    """GET /boards/{board_id} (404 code 40 for an unknown board)."""
+    board = _board(call)
+    return Reply(200, board) if board else error(BOARD_NOT_FOUND)
+
+
+def boards_pins(call: Call) -> Reply:
+    """GET /boards/{board_id}/pins."""
+    board = _board(call)
+    if board is None:
+        return error(BOARD_NOT_FOUND)
+    return _page([p for p in _pins(call) if p["board_id"] == board["id"]])
+
+
+def pins_list(call: Call) -> Reply:
+    """GET /pins."""
+    return _page(_pins(call))
+
+
+def pins_get(call: Call) -> Reply:
+    """GET /pins/{pin_id} (404 code 50 for an unknown Pin)."""
+    pin = next((p for p in _pins(call) if p["id"] == call.params.get("pin_id")), None)
+    return Reply(200, pin) if pin else error(PIN_NOT_FOUND)
+
+
+def pins_create(call: Call) -> Reply:
+    """POST /pins: 201 with the new Pin, echoing the fields sent."""
+    fields = call.request.json if isinstance(call.request.json, dict) else {}
+    board_id = str(fields.get("board_id") or call.world.boards()[0]["id"])
+    pin = call.world.pin(sim_id(call.world.seed, "new-pin", call.serial), board_id,
+                         str(fields.get("title") or ""), overrides=fields)
+    return Reply(201, pin)
+
+
+def ad_accounts_list(call: Call) -> Reply:
+    """GET /ad_accounts."""
+    return _page(call.world.ad_accounts())
+
+
+def ad_account_get(call: Call) -> Reply:
+    """GET /ad_accounts/{ad_account_id}: the demo account under the id asked for."""
+    account = dict(call.world.ad_accounts()[0], id=call.params["ad_account_id"])
+    return Reply(200, account)
+
+
+def ad_account_analytics(call: Call) -> Reply:
+    """GET /ad_accounts/{ad_account_id}/analytics."""
+    return ad_account_rows(call.params["ad_account_id"], call.request.query, call.today)
+
+
+REALISTIC: dict[str, Callable[[Call], Reply]] = {
+    "user_account/get": user_account,
+    "boards/list": boards_list,
+    "boards/get": boards_get,
+    "boards/list_pins": boards_pins,
+    "pins/list": pins_list,
+    "pins/get": pins_get,
+    "pins/create": pins_create,
+    "ad_accounts/list": ad_accounts_list,
+    "ad_accounts/get": ad_account_get,
+    "ad_account/analytics": ad_account_analytics,
+}
+
+
+def generic(call: Call) -> Reply:
+    """The minimal body by method (see the module docstring)."""
+    method, path = call.operation.method, call.operation.path
+    if method == "DELETE":
+        return Reply(204)
+    if method == "GET":
+        last = path.rsplit("/", 1)[-1]
+        if last.startswith("{"):
+            return Reply(200, {"id": call.params[last[1:-1]]})
+        return _page([])
+    body = dict(call.request.json) if isinstance(call.request.json, dict) else {}
+    body["id"] = sim_id(call.world.seed, call.operation.operation_id, call.serial)
+    return Reply(200, body)
+
+
+def answer(call: Call) -> Reply:
+    """The success answer for an authorised call."""
+    return REALISTIC.get(call.operation.operation_id, generic)(call)

@@ -1,0 +1,64 @@
+"""Mount the simulator inside mitmproxy at api.pinterest.com:443 and api-sandbox.pinterest.com:443.
+
+mitmproxy's WSGIApp addon answers matching requests itself, so nothing leaves the machine. This needs
+`--set connection_strategy=lazy`: with the default `eager`, mitmproxy opens the upstream connection
+(DNS + TCP to the real Pinterest) when the client sends CONNECT, before any addon sees the request,
+and answers 502 when that fails (as it does offline). `lazy` defers that connection, so the mounted
+app answers first. `SimulatorMount` warns at start-up when the option is not `lazy`.
+
+Use `addons(Simulator(...))` to build the two WSGIApp addons yourself, or add `SimulatorMount()`
+to a script's `addons` list for options `pinscope_sim_token_ttl` and `pinscope_sim_rate_scale`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from mitmproxy import ctx, http
+from mitmproxy.addons.asgiapp import WSGIApp
+
+from pinscope.simulator.app import Simulator
+from pinscope.simulator.state import SimConfig
+from pinscope.simulator.wire import HOSTS
+
+logger = logging.getLogger(__name__)
+PORT = 443
+
+
+def addons(simulator: Simulator | None = None) -> list[WSGIApp]:
+    """One WSGIApp per Pinterest API host, each bound to its environment (needs connection_strategy=lazy)."""
+    simulator = simulator or Simulator()
+    return [WSGIApp(simulator.bound(environment), host, PORT) for host, environment in HOSTS.items()]
+
+
+class SimulatorMount:
+    """An addon serving the simulator on both Pinterest API hosts, configured by mitmproxy options."""
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.base = config or SimConfig()
+        self.simulator = Simulator(self.base)
+        self.apps = addons(self.simulator)
+
+    def load(self, loader) -> None:  # noqa: ANN001 (mitmproxy's Loader)
+        """Declare the simulator's options."""
+        loader.add_option("pinscope_sim_token_ttl", float, float(self.base.token_ttl),
+                          "Simulator: access token lifetime in seconds.")
+        loader.add_option("pinscope_sim_rate_scale", float, self.base.rate_scale,
+                          "Simulator: factor applied to every per-category rate-limit quota.")
+
+    def configure(self, updated: set[str]) -> None:
+        """Rebuild the simulator when its options change; warn when connections are eager."""
+        if {"pinscope_sim_token_ttl", "pinscope_sim_rate_scale"} & updated:
+            config = replace(self.base, token_ttl=ctx.options.pinscope_sim_token_ttl,
+                             rate_scale=ctx.options.pinscope_sim_rate_scale)
+            self.simulator = Simulator(config)
+            self.apps = addons(self.simulator)
+        if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
+            logger.warning("pinscope simulator: set connection_strategy=lazy, or mitmproxy tries to reach "
+                           "the real api.pinterest.com before the simulator can answer")
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        """Answer requests for the Pinterest API hosts from the simulator."""
+        for app in self.apps:
+            await app.request(flow)

@@ -1,0 +1,131 @@
+"""The simulator's bodies: realistic resources, ad account analytics, generic answers, stable ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from pinscope.simulator import DEMO_STANDARD, SimConfig, Simulator
+from tests.flowkit import T0
+
+PROD = "https://api.pinterest.com"
+SANDBOX = "https://api-sandbox.pinterest.com"
+TODAY = dt.datetime.fromtimestamp(T0, dt.UTC).date()
+ALL_READ = "user_accounts:read,boards:read,pins:read,ads:read,boards:write,ads:write,catalogs:read"
+
+
+def session(sim: Simulator, base: str = PROD, scopes: str = ALL_READ) -> httpx.Client:
+    """A client whose requests carry a fresh token for `base`'s environment."""
+    http = httpx.Client(transport=httpx.WSGITransport(app=sim), base_url=base)
+    reply = http.post("/_sim/token", data={"app_id": DEMO_STANDARD.app_id, "scope": scopes})
+    http.headers["Authorization"] = f"Bearer {reply.json()['access_token']}"
+    return http
+
+
+@pytest.fixture
+def http() -> httpx.Client:
+    return session(Simulator(clock=lambda: T0))
+
+
+def test_user_account(http: httpx.Client) -> None:
+    account = http.get("/v5/user_account").json()
+    assert account["username"] == "pinscope_demo" and account["id"].isdigit()
+    assert account["account_type"] in ("PINNER", "BUSINESS")
+    assert account["board_count"] == len(http.get("/v5/boards").json()["items"])
+
+
+def test_boards_list_get_filter_and_pins(http: httpx.Client) -> None:
+    page = http.get("/v5/boards").json()
+    assert page["bookmark"] is None and len(page["items"]) >= 2
+    board = page["items"][0]
+    assert {"id", "name", "privacy", "owner", "pin_count"} <= set(board)
+    assert http.get(f"/v5/boards/{board['id']}").json() == board
+    secret = http.get("/v5/boards", params={"privacy": "SECRET"}).json()["items"]
+    assert secret and all(b["privacy"] == "SECRET" for b in secret)
+    pins = http.get(f"/v5/boards/{board['id']}/pins").json()["items"]
+    assert len(pins) == board["pin_count"] and all(p["board_id"] == board["id"] for p in pins)
+    missing = http.get("/v5/boards/1")
+    assert missing.status_code == 404 and missing.json()["code"] == 40
+
+
+def test_video_pin_has_null_video_url(http: httpx.Client) -> None:
+    pins = http.get("/v5/pins").json()["items"]
+    videos = [p for p in pins if p["media"]["media_type"] == "video"]
+    assert len(videos) == 1 and len(pins) > 1
+    pin = http.get(f"/v5/pins/{videos[0]['id']}").json()
+    assert pin["media"]["media_type"] == "video" and pin["media"]["video_url"] is None
+    assert http.get("/v5/pins/1").json()["code"] == 50
+
+
+def test_video_url_is_given_to_apps_with_access() -> None:
+    app = replace(DEMO_STANDARD, video_access=True)
+    http = session(Simulator(SimConfig(apps=(app,))))
+    video = next(p for p in http.get("/v5/pins").json()["items"] if p["media"]["media_type"] == "video")
+    assert video["media"]["video_url"].startswith("https://")
+
+
+def test_sandbox_entities_are_disjoint_and_have_no_video_pins() -> None:
+    sim = Simulator()
+    prod_ids = {p["id"] for p in session(sim).get("/v5/pins").json()["items"]}
+    items = session(sim, SANDBOX).get("/v5/pins").json()["items"]
+    assert items and not prod_ids & {p["id"] for p in items}
+    assert all(p["media"]["media_type"] != "video" for p in items)
+
+
+def test_ids_are_deterministic_per_seed() -> None:
+    def ids(seed: str) -> list[str]:
+        return [b["id"] for b in session(Simulator(SimConfig(seed=seed))).get("/v5/boards").json()["items"]]
+    assert ids("a") == ids("a") and ids("a") != ids("b")
+
+
+def test_ad_accounts(http: httpx.Client) -> None:
+    accounts = http.get("/v5/ad_accounts").json()["items"]
+    assert accounts and accounts[0]["id"].isdigit() and len(accounts[0]["id"]) <= 18
+    assert http.get(f"/v5/ad_accounts/{accounts[0]['id']}").json()["name"] == accounts[0]["name"]
+
+
+def analytics(http: httpx.Client, days: int, granularity: str = "DAY", **extra: str) -> httpx.Response:
+    account = http.get("/v5/ad_accounts").json()["items"][0]["id"]
+    params = {"start_date": (TODAY - dt.timedelta(days=days - 1)).isoformat(), "end_date": TODAY.isoformat(),
+              "columns": "SPEND_IN_MICRO_DOLLAR,TOTAL_CLICKTHROUGH,CTR", "granularity": granularity, **extra}
+    return http.get(f"/v5/ad_accounts/{account}/analytics", params=params)
+
+
+def test_analytics_boundaries_are_inclusive(http: httpx.Client) -> None:
+    assert analytics(http, 91).status_code == 200  # start exactly 90 days back
+    assert analytics(http, 9, "HOUR").status_code == 200  # start exactly 8 days back
+
+
+def test_analytics_rows_per_date_without_all_zero_rows(http: httpx.Client) -> None:
+    rows = analytics(http, 30).json()
+    dates = [r["DATE"] for r in rows]
+    assert dates == sorted(set(dates))
+    assert 0 < len(rows) < 30  # some days had no delivery and are left out, as Pinterest does
+    assert all(dt.date.fromisoformat(d) > TODAY - dt.timedelta(days=30) for d in dates)
+    assert all(r["SPEND_IN_MICRO_DOLLAR"] and r["TOTAL_CLICKTHROUGH"] for r in rows)
+    total = analytics(http, 30, "TOTAL").json()
+    assert len(total) == 1 and "DATE" not in total[0]
+    assert total[0]["TOTAL_CLICKTHROUGH"] == sum(r["TOTAL_CLICKTHROUGH"] for r in rows)
+    weeks = analytics(http, 30, "WEEK").json()
+    assert all(dt.date.fromisoformat(r["DATE"]).weekday() == 0 or r is weeks[0] for r in weeks)
+
+
+@pytest.mark.parametrize(("days", "extra"), [
+    (92, {}), (10, {"columns": ""}), (10, {"granularity": "YEAR"}), (10, {"click_window_days": "3"}),
+    (10, {"conversion_report_time": "NOW"}), (10, {"granularity": "HOUR"}),
+])
+def test_analytics_rejects_invalid_parameters(http: httpx.Client, days: int, extra: dict[str, str]) -> None:
+    reply = analytics(http, days, **extra)
+    assert reply.status_code == 400 and reply.json()["code"] == 1
+
+
+def test_generic_bodies_by_method(http: httpx.Client) -> None:
+    assert http.get("/v5/catalogs").json() == {"items": [], "bookmark": None}
+    assert http.get("/v5/ad_accounts/123/campaigns/456").json() == {"id": "456"}
+    created = http.post("/v5/ad_accounts/123/campaigns", json={"name": "Spring"}).json()
+    assert created["name"] == "Spring" and created["id"].isdigit()
+    deleted = http.delete("/v5/boards/123")
+    assert deleted.status_code == 204 and deleted.content == b""
