@@ -10,7 +10,7 @@ from mitmproxy import contentviews
 from mitmproxy.contentviews import Contentview, Metadata
 
 from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
-from pinscope.exchange import SECRET_FIELDS
+from pinscope.redact import SECRET_FIELDS
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 
 PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings

@@ -5,16 +5,16 @@ Secrets are reduced to Credentials (prefix + fingerprint) here, before anything 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from mitmproxy import http
 
 from pinscope.ratelimit import RateLimitPolicy, parse_ratelimit
-from pinscope.tokens import TOKEN_IN_TEXT, Credential, classify_token, mask, parse_authorization
+from pinscope.redact import TOKEN_START, Found, loads, mask_pairs, masked_query, query_tokens, tokens_in
+from pinscope.tokens import Credential, classify_token, parse_authorization
 
 Environment = Literal["production", "sandbox"]
 API_HOSTS: dict[str, Environment] = {
@@ -22,13 +22,8 @@ API_HOSTS: dict[str, Environment] = {
     "api-sandbox.pinterest.com": "sandbox",
 }
 MAX_PARSE_BYTES = 1 << 20  # bodies above 1 MiB are never decoded or parsed
-SECRET_FIELDS = frozenset({
-    "access_token", "refresh_token", "code", "client_secret", "token", "app_secret",
-    "password", "conversion_token",
-})
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 IMAGE_PROXY_AGENT = "Pinterest Image Proxy"  # Pinterest's image fetcher, seen when pinscope fronts a site
-QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +72,12 @@ class Exchange:
     @cached_property
     def request_json(self) -> Any:
         """The request JSON body, or None."""
-        return _loads(self.request_body)
+        return loads(self.request_body)
 
     @cached_property
     def response_json(self) -> Any:
         """The response JSON body, or None."""
-        return _loads(self.response_body)
+        return loads(self.response_body)
 
     @cached_property
     def error_code(self) -> int | None:
@@ -124,16 +119,6 @@ class Exchange:
         return self.environment is not None
 
 
-def _loads(body: bytes | None) -> Any:
-    """Parse JSON defensively: any failure is None."""
-    if not body:
-        return None
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-
-
 def _headers(headers: http.Headers) -> dict[str, str]:
     """Lower-case header dict, duplicates joined, credentials redacted."""
     out: dict[str, str] = {}
@@ -156,14 +141,6 @@ def _body(message: http.Message | None) -> bytes | None:
     return content if content is not None and len(content) <= MAX_PARSE_BYTES else None
 
 
-def _mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Mask secret-looking values (by field name or by token shape)."""
-    return {
-        key: mask(value) if key.lower() in SECRET_FIELDS or TOKEN_IN_TEXT.search(value) else value
-        for key, value in pairs
-    }
-
-
 def _split_version(path: str) -> tuple[str | None, str]:
     """`/v5/pins/1` -> ("v5", "/pins/1"); a path without a version is taken as v5."""
     first, _, rest = path.lstrip("/").partition("/")
@@ -174,7 +151,7 @@ def _split_version(path: str) -> tuple[str | None, str]:
 
 def _grant(body: bytes | None) -> TokenGrant | None:
     """Read an OAuth token response; tokens become Credentials at once."""
-    data = _loads(body)
+    data = loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
         return None
     scope = data.get("scope")
@@ -195,38 +172,25 @@ def _seconds(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _leaks(request: http.Request, body: bytes | None) -> tuple[tuple[str, Credential], ...]:
-    """Tokens present anywhere in the request: query, headers (Authorization included), body."""
-    found: list[tuple[str, Credential]] = []
-    for where, text in (("query", request.path), *(("header " + k, v) for k, v in request.headers.items())):
-        for token in TOKEN_IN_TEXT.findall(text):
-            found.append((where, classify_token(token)))
-    if body and (b"pina" in body or b"pinr" in body):
-        for token in TOKEN_IN_TEXT.findall(body.decode("utf-8", "replace")):
-            found.append(("body", classify_token(token)))
-    return tuple(dict.fromkeys(found))
-
-
-def _query_tokens(pairs: list[tuple[str, str]]) -> tuple[tuple[str, Credential], ...]:
-    """Tokens in the query string: v5 tokens in any value, anything under an `*_token` key."""
-    found: list[tuple[str, Credential]] = []
-    for key, value in pairs:
-        tokens = TOKEN_IN_TEXT.findall(value)
-        if not tokens and key.lower() in QUERY_TOKEN_FIELDS and value:
-            tokens = [value]
-        found.extend((key, classify_token(token)) for token in tokens)
-    return tuple(dict.fromkeys(found))
-
-
 def might_leak(request: http.Request) -> bool:
-    """Cheap pre-check for non-API traffic: a possible Pinterest token, or Pinterest's image proxy."""
+    """Cheap pre-check for non-API traffic: the start of a v5 token, or Pinterest's image proxy."""
     raw = request.raw_content or b""
     return (
-        "pin" in request.path
+        TOKEN_START.search(request.data.path) is not None
+        or any(TOKEN_START.search(value) for _, value in request.headers.fields)
         or IMAGE_PROXY_AGENT in request.headers.get("user-agent", "")
-        or any("pin" in v for v in request.headers.values())
-        or (len(raw) <= MAX_PARSE_BYTES and (b"pina" in raw or b"pinr" in raw))
+        or (len(raw) <= MAX_PARSE_BYTES and TOKEN_START.search(raw) is not None)
     )
+
+
+def _leaks(request: http.Request, body: bytes | None) -> Found:
+    """Tokens present anywhere in the request: query, headers (Authorization included), body."""
+    found = [*tokens_in("query", request.path)]
+    for name, value in request.headers.items():
+        found.extend(tokens_in(f"header {name}", value))
+    if body and TOKEN_START.search(body):
+        found.extend(tokens_in("body", body.decode("utf-8", "replace")))
+    return tuple(dict.fromkeys(found))
 
 
 def from_flow(flow: http.HTTPFlow) -> Exchange:
@@ -237,12 +201,12 @@ def from_flow(flow: http.HTTPFlow) -> Exchange:
     path, _, raw_query = req.path.partition("?")
     version, api_path = _split_version(path)
     query_pairs = parse_qsl(raw_query, keep_blank_values=True)
-    query = _mask_pairs(query_pairs)
+    query = mask_pairs(query_pairs)
     req_body = _body(req)
     content_type = req.headers.get("content-type", "")
     form: dict[str, str] = {}
     if "x-www-form-urlencoded" in content_type and req_body is not None:
-        form = _mask_pairs(parse_qsl(req_body.decode("utf-8", "replace"), keep_blank_values=True))
+        form = mask_pairs(parse_qsl(req_body.decode("utf-8", "replace"), keep_blank_values=True))
     resp_body = _body(resp)
     grant = None
     if environment and api_path.rstrip("/") == "/oauth/token":
@@ -259,7 +223,7 @@ def from_flow(flow: http.HTTPFlow) -> Exchange:
         host=host,
         port=req.port,
         path=path,
-        url=url + (f"?{urlencode(query)}" if query else ""),
+        url=url + (f"?{masked_query(query_pairs)}" if query_pairs else ""),
         query=query,
         environment=environment,
         api_version=version if environment else None,
@@ -274,5 +238,5 @@ def from_flow(flow: http.HTTPFlow) -> Exchange:
         grant=grant,
         error=flow.error.msg if flow.error else None,
         leaked=() if environment or not might_leak(req) else _leaks(req, req_body),
-        query_tokens=_query_tokens(query_pairs) if raw_query else (),
+        query_tokens=query_tokens(query_pairs) if raw_query else (),
     )
