@@ -129,6 +129,24 @@ class Pinscope:
         self._write_report(target)
         logger.log(ALERT, "pinscope report written to %s", target)
 
+    @command.command("pinscope.scopes")
+    def scopes(self) -> str:
+        """Show the least-privilege scope plan for this session's calls."""
+        import io
+
+        from rich.console import Console
+
+        from pinscope.console import print_scope_plan
+        from pinscope.intel import plan_scopes
+        from pinscope.report.plan import scope_plan_report
+
+        out = io.StringIO()
+        plan = scope_plan_report(plan_scopes(self.engine.session, self.engine.catalog))
+        print_scope_plan(Console(file=out, width=120, color_system=None, soft_wrap=True), plan)
+        text = out.getvalue().rstrip()
+        logger.log(ALERT, "pinscope scope plan:\n%s", text)
+        return text
+
     @never_raises
     def done(self) -> None:
         """Write the report named by pinscope_report, if any."""

@@ -14,6 +14,7 @@ from pinscope.catalog import Operation
 from pinscope.findings import RenderedFinding
 from pinscope.report.build import format_time
 from pinscope.report.model import Report
+from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, url_note
 from pinscope.rulebook import Rule, Severity
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -73,6 +74,49 @@ def print_summary(console: Console, report: Report) -> None:
         parts += [Text.assemble(("Fix: ", "bold green"), f.fix), Text.assemble(("Docs: ", "dim"), f.docs)]
         console.print(Panel(Group(*parts), title=f"{f.rule} x{f.count}", title_align="left",
                             border_style="red"))
+    _forecast_lines(console, report)
+    if report.scope_plan is not None and report.scope_plan.scopes:
+        console.print(Text.assemble(("Scope plan: ", "bold"), ", ".join(report.scope_plan.scopes),
+                                    (" (details: pinscope scopes --plan CAPTURE)", "dim")))
+
+
+def _forecast_lines(console: Console, report: Report) -> None:
+    """One line per token whose budget was heading for a 429 at its last response."""
+    for r in report.rate_limits:
+        for f in r.forecasts:
+            if f.exhausts_before_reset:
+                pace, remaining, reset_in, runs_out, _ = forecast_cells(f)
+                console.print(Text.assemble((f"Forecast {r.category} ", "yellow"), f"{f.token}: {pace}, "
+                                            f"{remaining} left, runs out in {runs_out}, resets in {reset_in}"))
+
+
+def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:
+    """The scope plan: smallest set(s), authorization URL, operations, and how each token fits."""
+    if not plan.scopes:
+        console.print(_text("No call of this session needed an OAuth scope."))
+        return
+    console.print(Text.assemble(("Smallest scope set: ", "bold"), (", ".join(plan.scopes), "green"),
+                                f" (for {len(plan.operations)} operations)"))
+    if plan.tied:
+        alternatives = " or ".join("{" + ", ".join(s) + "}" for s in plan.minimal_sets)
+        console.print(_text(f"Several sets are equally small; any one works: {alternatives}. "
+                            "The first is recommended (fewest secret, then write scopes).", "yellow"))
+    console.print(Text.assemble(("Authorization URL ", "bold"), (f"({url_note(plan)}):", "dim")))
+    console.print(_text(plan.authorization_url), soft_wrap=True)  # never wrapped: it is copied
+    table = Table("Operation", "Requests", "Accepts", title="Operations called", box=box.SIMPLE_HEAD)
+    for o in plan.operations:
+        table.add_row(_text(o.operation), _text(o.requests), _text(accepts_text(o.scope_sets)))
+    console.print(table)
+    if plan.unknown_operations:
+        console.print(_text("Not in the catalogue: " + ", ".join(plan.unknown_operations), "yellow"))
+    if plan.tokens:
+        tokens = Table("Token", "Granted", "Missing", "Excessive", title="Tokens with a known grant",
+                       box=box.SIMPLE_HEAD)
+        for t in plan.tokens:
+            tokens.add_row(_text(t.token), _text(", ".join(t.granted) or "none"),
+                           _text(", ".join(t.missing) or "none", "red" if t.missing else "green"),
+                           _text(", ".join(t.excessive) or "none", "yellow" if t.excessive else "green"))
+        console.print(tokens)
 
 
 def print_rules(console: Console, rules: Iterable[Rule]) -> None:

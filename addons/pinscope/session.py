@@ -18,6 +18,7 @@ MAX_EXAMPLES = 5  # example flows kept per rule
 MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
 MAX_RIDS = 10  # x-pinterest-rid values kept per operation
 MAX_LATENCIES = 2000  # latency samples kept per operation (a ring)
+MAX_APPS = 20  # distinct app ids / redirect URIs remembered (for the scope plan's authorization URL)
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Session:
         self.notices_given: set[str] = set()  # once-per-session rules already shown
         self.first_seen: float | None = None
         self.last_seen: float | None = None
+        self.app_ids: Counter[str] = Counter()  # public OAuth client ids of accepted /oauth/token calls
+        self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
 
     def token(self, credential: Credential | None) -> TokenState | None:
         """The state of a known token (None when never seen)."""
@@ -126,6 +129,8 @@ class Session:
             self._observe_grant(ex)
         if op is not None:
             self._observe_operation(ex, op)
+        if ex.credential is not None and ex.credential.kind == "client":
+            self._observe_app(ex)
         if ex.credential is None or ex.credential.kind == "client" or ex.status is None:
             return
         state = self._token_state(ex.credential)
@@ -138,6 +143,15 @@ class Session:
             state.last_failure = ex.timestamp
         if op is not None and op.category:
             self._observe_rate(ex, self.rates.setdefault((ex.credential.fingerprint, op.category), RateState()))
+
+    def _observe_app(self, ex: Exchange) -> None:
+        """Remember the app id (and redirect URI) of a token request Pinterest accepted."""
+        if ex.status is None or ex.status >= 400 or not ex.credential or not ex.credential.app_id:
+            return
+        for counts, value in ((self.app_ids, ex.credential.app_id), (self.redirect_uris,
+                                                                    ex.request_form.get("redirect_uri"))):
+            if value and (value in counts or len(counts) < MAX_APPS):
+                counts[value] += 1
 
     def _observe_grant(self, ex: Exchange) -> None:
         grant = ex.grant

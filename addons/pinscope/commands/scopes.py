@@ -1,4 +1,4 @@
-"""`pinscope scopes METHOD PATH`: which scopes, category and sandbox status an operation has."""
+"""`pinscope scopes METHOD PATH`: one operation's scopes; `pinscope scopes --plan CAPTURE`: a session's plan."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 
+from pinscope.analyze import analyze_capture
+from pinscope.capture import open_capture
 from pinscope.catalog import default_catalog
 from pinscope.commands import CommandError
-from pinscope.console import print_operation
+from pinscope.console import print_operation, print_scope_plan
+from pinscope.engine import Engine
+from pinscope.intel import plan_scopes
+from pinscope.report.plan import scope_plan_report
 
 METHOD = re.compile(r"^[A-Za-z]{3,7}$")
 VERSION = re.compile(r"^/v(\d+)(?=/|$)")
@@ -19,11 +24,15 @@ VERSION = re.compile(r"^/v(\d+)(?=/|$)")
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `scopes` subcommand."""
     parser = subparsers.add_parser(
-        "scopes", help="explain one operation: scopes, rate-limit category, sandbox",
+        "scopes", help="explain one operation's scopes, or plan the scopes a capture needs (--plan)",
         description="Explain one Pinterest API v5 operation. PATH may be a template "
-                    "(/v5/pins/{pin_id}), a concrete path (/v5/pins/123) or a full URL.")
-    parser.add_argument("method", metavar="METHOD", help="GET, POST, PATCH, PUT or DELETE")
-    parser.add_argument("path", metavar="PATH", help="the API path, with or without /v5")
+                    "(/v5/pins/{pin_id}), a concrete path (/v5/pins/123) or a full URL. "
+                    "With --plan CAPTURE: the smallest set of scopes every call in the capture needs.")
+    parser.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PATCH, PUT or DELETE")
+    parser.add_argument("path", metavar="PATH", nargs="?", help="the API path, with or without /v5")
+    parser.add_argument("--plan", metavar="CAPTURE",
+                        help="instead: the least-privilege scopes for every call in a capture (.mitm or .har), "
+                             "how each token fits them, and the authorization URL")
     parser.set_defaults(run=run)
 
 
@@ -38,7 +47,13 @@ def api_path(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the operation, or fail with the methods the path does allow."""
+    """Print the operation, or fail with the methods the path does allow; or print a capture's plan."""
+    if args.plan is not None:
+        if args.method is not None:
+            raise CommandError("give either METHOD PATH or --plan CAPTURE, not both")
+        return run_plan(args.plan)
+    if args.method is None or args.path is None:
+        raise CommandError("give METHOD PATH (e.g. GET /v5/pins/{pin_id}) or --plan CAPTURE")
     if not METHOD.match(args.method):
         raise CommandError(f"{args.method!r} is not an HTTP method")
     method, path = args.method.upper(), api_path(args.path)
@@ -51,4 +66,15 @@ def run(args: argparse.Namespace) -> int:
                                f"{', '.join(match.allowed_methods)}")
         raise CommandError(f"unknown operation {method} /v5{path}: no Pinterest API v5 path matches")
     print_operation(Console(), op)
+    return 0
+
+
+def run_plan(capture_path: str) -> int:
+    """Analyze the capture as `pinscope analyze` does and print its scope plan."""
+    capture = open_capture(capture_path)
+    engine = Engine()
+    analyze_capture(capture, engine, Console(stderr=True))
+    if not engine.session.operations:
+        raise CommandError(f"{capture_path}: no Pinterest API v5 operation was called in this capture")
+    print_scope_plan(Console(), scope_plan_report(plan_scopes(engine.session, engine.catalog)))
     return 0

@@ -9,10 +9,12 @@ from importlib import metadata
 
 from pinscope.catalog import Catalog
 from pinscope.engine import wall_clock
+from pinscope.intel import plan_scopes, session_forecasts
 from pinscope.report.model import (
     EndpointReport, EnvironmentCounts, ExampleFlow, RateLimitReport, RatePoint, Report,
     RuleFindings, SeverityCounts, Summary, TimeSpan, TokenReport,
 )
+from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, scope_plan_report
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
 
@@ -38,8 +40,9 @@ def build_report(session: Session, catalog: Catalog, generated_at: float | None 
         summary=_summary(session),
         findings=_findings(session),
         tokens=[_token(t) for t in sorted(session.tokens.values(), key=_token_order)],
-        rate_limits=_rate_limits(session),
+        rate_limits=_with_forecasts(session, _rate_limits(session)),
         endpoints=_endpoints(session, catalog),
+        scope_plan=_scope_plan(session, catalog),
     )
 
 
@@ -117,6 +120,19 @@ def _category(name: str, states: list[RateState]) -> RateLimitReport:
         tokens=len(states),
         points=[RatePoint(timestamp=when(t), remaining=r, limited=hit) for t, r, hit in points],
     )
+
+
+def _with_forecasts(session: Session, rate_limits: list[RateLimitReport]) -> list[RateLimitReport]:
+    """Each category with every token's forecast as of its last response there."""
+    forecasts: dict[str, list[ForecastReport]] = {}
+    for f in session_forecasts(session):
+        forecasts.setdefault(f.category, []).append(forecast_report(f))
+    return [r.model_copy(update={"forecasts": forecasts.get(r.category, [])}) for r in rate_limits]
+
+
+def _scope_plan(session: Session, catalog: Catalog) -> ScopePlanReport | None:
+    """The scope plan, when the session called any operation."""
+    return scope_plan_report(plan_scopes(session, catalog)) if session.operations else None
 
 
 def _endpoints(session: Session, catalog: Catalog) -> list[EndpointReport]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from pinscope.report.build import format_time
 from pinscope.report.model import Report, RuleFindings, Summary
+from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, url_note
 from pinscope.rulebook import Severity
 
 
@@ -51,6 +52,8 @@ def render_markdown(report: Report) -> str:
         ["Category", "Policy", "Lowest remaining", "429 responses", "Tokens"],
         ([r.category, r.policy, r.lowest_remaining, r.rate_limited, r.tokens] for r in report.rate_limits),
     ) if report.rate_limits else ["No rate-limit headers seen.", ""]
+    lines += _forecasts(report)
+    lines += _scope_plan(report.scope_plan)
     lines += ["## Endpoints", ""]
     lines += table(
         ["Operation", "Requests", "Errors", "Latency median (ms)", "Latency p95 (ms)"],
@@ -58,6 +61,37 @@ def render_markdown(report: Report) -> str:
          for e in report.endpoints),
     ) if report.endpoints else ["No Pinterest API operations called.", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _forecasts(report: Report) -> list[str]:
+    rows = [[r.category, f.token, *forecast_cells(f)] for r in report.rate_limits for f in r.forecasts]
+    if not rows:
+        return []
+    return ["### Forecast", "", "At each token's last response in the category:", "",
+            *table(["Category", "Token", "Pace", "Remaining", "Resets in", "Runs out in", "Verdict"], rows)]
+
+
+def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
+    """The least-privilege scopes, the authorization URL, and how each token fits."""
+    if plan is None:
+        return []
+    lines = ["## Scope plan", ""]
+    if not plan.scopes:
+        return lines + ["No call of this session needed an OAuth scope.", ""]
+    lines += [f"Smallest set of scopes for the {len(plan.operations)} operations called: "
+              + ", ".join(f"`{s}`" for s in plan.scopes) + ".", ""]
+    if plan.tied:
+        lines += ["Several sets are equally small; any one works: "
+                  + " or ".join("`" + ", ".join(s) + "`" for s in plan.minimal_sets)
+                  + ". The first is recommended (fewest secret, then write scopes).", ""]
+    lines += [f"Authorization URL ({url_note(plan)}):", "", "```text", str(plan.authorization_url), "```", ""]
+    lines += table(["Operation", "Requests", "Accepts"],
+                   ([f"`{o.operation}`", o.requests, accepts_text(o.scope_sets)] for o in plan.operations))
+    if plan.tokens:
+        lines += table(["Token", "Granted", "Missing for these calls", "Excessive (never needed)"],
+                       ([t.token, t.granted or "none", t.missing or "none", t.excessive or "none"]
+                        for t in plan.tokens))
+    return lines
 
 
 def _summary(summary: Summary) -> list[str]:

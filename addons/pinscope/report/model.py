@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pinscope.report.plan import ForecastReport, ScopePlanReport
 from pinscope.rulebook import Severity
 
 SCHEMA_ID = "pinscope-report/1"
@@ -107,6 +108,8 @@ class RateLimitReport(_Model):
     rate_limited: Count = Field(description="429 responses")
     tokens: Count
     points: list[RatePoint]
+    forecasts: list[ForecastReport] = Field(
+        default_factory=list, description="per token: pace, remaining and projected exhaustion")
 
 
 class EndpointReport(_Model):
@@ -135,6 +138,8 @@ class Report(_Model):
     tokens: list[TokenReport]
     rate_limits: list[RateLimitReport]
     endpoints: list[EndpointReport]
+    scope_plan: ScopePlanReport | None = Field(
+        None, description="least-privilege scopes for the calls made; null when no operation was called")
 
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON data, with the `schema` key."""

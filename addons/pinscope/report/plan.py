@@ -1,0 +1,134 @@
+"""Report sections from pinscope.intel: the scope plan, and a forecast per token in rate limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pinscope.intel import Forecast, ScopePlan
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _when(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+class PlannedOperation(_Model):
+    """One operation the session called, and the scope sets it accepts."""
+
+    operation: str = Field(description="METHOD /v5/path/{template}")
+    operation_id: str
+    scope_sets: list[list[str]] = Field(description="alternatives (any one set); every scope of a set")
+    requests: Count
+
+
+class TokenScopeFit(_Model):
+    """One token with a known grant against the session's calls."""
+
+    token: str = Field(description="the token's label, e.g. pina…1a2b3c4d")
+    granted: list[str]
+    missing: list[str] = Field(description="the smallest set of scopes to add for every call")
+    missing_alternatives: list[list[str]] = Field(
+        description="every smallest addition, when several tie (else empty)")
+    excessive: list[str] = Field(description="granted scopes no call of the session needed")
+
+
+class ScopePlanReport(_Model):
+    """The least-privilege scopes for the operations this session called."""
+
+    operations: list[PlannedOperation]
+    scopes: list[str] = Field(description="the recommended smallest set (fewest secret, then write scopes)")
+    minimal_sets: list[list[str]] = Field(description="every smallest satisfying set")
+    tied: bool = Field(description="several different sets are equally small")
+    authorization_url: str | None = Field(
+        description="the OAuth authorize URL for the planned scopes; placeholders when the app was not seen")
+    app_id: str | None = Field(description="the app id (client_id) seen on /oauth/token")
+    unknown_operations: list[str] = Field(description="called operations the catalogue does not know")
+    tokens: list[TokenScopeFit]
+
+
+class ForecastReport(_Model):
+    """Where one token's budget in the category was heading at its last response."""
+
+    token: str
+    as_of: datetime = Field(description="the last response of this token in the category")
+    pace_per_second: float | None = Field(description="recent requests per second; null with too few")
+    requests: Count = Field(description="responses in the lookback")
+    lookback_seconds: float = Field(description="the binding window (60 s when not stated)")
+    remaining: int | None
+    limit: int | None
+    window_seconds: int | None
+    reset_at: datetime | None
+    seconds_to_exhaustion: float | None
+    exhausts_at: datetime | None = Field(description="when remaining reaches 0 at this pace (charts)")
+    exhausts_before_reset: bool
+    safe_pace_per_second: float | None = Field(description="the fastest pace that lasts until the reset")
+
+
+def _sorted(sets: tuple[frozenset[str], ...]) -> list[list[str]]:
+    return [sorted(s) for s in sets]
+
+
+def scope_plan_report(plan: ScopePlan) -> ScopePlanReport:
+    """The plan as report data."""
+    return ScopePlanReport(
+        operations=[PlannedOperation(operation=c.operation.label, operation_id=c.operation.operation_id,
+                                     scope_sets=_sorted(c.operation.scope_sets), requests=c.requests)
+                    for c in plan.operations],
+        scopes=sorted(plan.scopes), minimal_sets=_sorted(plan.minimal_sets), tied=plan.tied,
+        authorization_url=plan.authorization_url, app_id=plan.app_id,
+        unknown_operations=list(plan.unknown_operations),
+        tokens=[TokenScopeFit(token=t.label, granted=sorted(t.granted), missing=sorted(t.lacks),
+                              missing_alternatives=_sorted(t.missing) if len(t.missing) > 1 else [],
+                              excessive=sorted(t.excessive)) for t in plan.tokens],
+    )
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return round(value, digits) if value is not None else None
+
+
+def forecast_report(f: Forecast) -> ForecastReport:
+    """One forecast as report data."""
+    exhaust = f.exhaust_in
+    return ForecastReport(
+        token=f.token, as_of=_when(f.now), pace_per_second=_round(f.pace), requests=f.requests,
+        lookback_seconds=f.lookback, remaining=f.remaining, limit=f.limit, window_seconds=f.window,
+        reset_at=_when(f.now + f.reset_in) if f.reset_in is not None else None,
+        seconds_to_exhaustion=_round(exhaust), exhausts_at=_when(f.now + exhaust) if exhaust is not None else None,
+        exhausts_before_reset=f.exhausts_before_reset, safe_pace_per_second=_round(f.safe_pace),
+    )
+
+
+def accepts_text(scope_sets: list[list[str]]) -> str:
+    """`boards:read AND pins:read`, alternatives joined by `OR`; `no scopes` for app credentials."""
+    return " OR ".join(" AND ".join(s) for s in scope_sets) or "no scopes (app id and secret)"
+
+
+def url_note(plan: ScopePlanReport) -> str:
+    """What the authorization URL still needs from the reader."""
+    if plan.app_id is None:
+        return "replace YOUR_APP_ID with your app id and YOUR_REDIRECT_URI with your registered redirect URI " \
+               "(URL-encoded); add a random state parameter"
+    return "app id as seen on /oauth/token; check the redirect URI and add a random state parameter"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + " s"
+
+
+def forecast_cells(f: ForecastReport) -> list[str]:
+    """Pace, remaining of limit, resets in, runs out in, verdict: as tables show a forecast."""
+    pace = "-" if f.pace_per_second is None else (
+        f"{f.pace_per_second:.1f} req/s" if f.pace_per_second >= 1 else f"{f.pace_per_second * 60:.1f} req/min")
+    remaining = "-" if f.remaining is None else f"{f.remaining}" + (f" of {f.limit}" if f.limit else "")
+    reset_in = (f.reset_at - f.as_of).total_seconds() if f.reset_at else None
+    verdict = "runs out before reset" if f.exhausts_before_reset else "lasts" if f.pace_per_second else "-"
+    return [pace, remaining, _seconds(reset_in), _seconds(f.seconds_to_exhaustion), verdict]
