@@ -240,9 +240,9 @@ def test_report_command_writes_on_demand(tctx, addon: Pinscope, tmp_path) -> Non
     tctx.command(addon.report, str(tmp_path / "now.md"))
     assert "insufficient-scope" in (tmp_path / "now.md").read_text()
     with pytest.raises(exceptions.CommandError, match="pinscope.report: "):
-        tctx.command(addon.report, str(tmp_path / "now.html"))
+        tctx.command(addon.report, str(tmp_path / "now.pdf"))
     assert tctx.master.commands.commands["pinscope.report"].help == \
-        "Write the pinscope report now (.json or .md)."
+        "Write the pinscope report now (.json, .md or .html)."
 
 
 def test_no_secret_reaches_comments_metadata_views_terminal_or_logs(tctx, addon: Pinscope,

@@ -103,7 +103,7 @@ def test_healthy_capture_passes(capsys, tmp_path: Path) -> None:
     (["analyze", "{tmp}/absent.mitm"], ["no such file"]),
     (["analyze", "{tmp}/notes.txt"], ["unknown format"]),
     (["analyze", "{tmp}/broken.har"], ["not a valid HAR file"]),
-    (["analyze", "{cap}", "--report", "{tmp}/r.html"], [".json, .md"]),
+    (["analyze", "{cap}", "--report", "{tmp}/r.pdf"], [".json, .md, .html"]),
     (["analyze", "{cap}", "--report", "{tmp}/no/such/dir/r.json"], ["does not exist"]),
     (["analyze", "{cap}", "--fail-on", "info"], ["--fail-on", "invalid choice"]),
     (["analyze", "{cap}", "--min-severity", "loud"], ["--min-severity"]),

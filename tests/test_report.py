@@ -147,7 +147,7 @@ def test_markdown_file(tmp_path: Path, analyzed) -> None:
     for finding in report.findings:
         assert f"`{finding.rule}`" in text and finding.title in text
     assert classify_token(ACCESS).label in text and "rid-b1" in text and "100/1s, 1000/60s" in text
-    assert "| `GET /v5/pins/{pin_id}` | 5 | 3 | 60 | 60 |" in text.replace(".0 |", " |")
+    assert "| `GET /v5/pins/{pin_id}` | 5 | 3 | 60% | 60 | 60 |" in text.replace(".0 |", " |")
     assert text.count("For a Pinterest support ticket:") == sum(
         f.severity.value == "error" for f in report.findings)
     assert "object at 0x" not in text and not any(secret in text for secret in SECRETS)
@@ -170,9 +170,9 @@ def test_write_is_atomic_and_private(tmp_path: Path, analyzed) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"], "no temporary file left"
 
 
-@pytest.mark.parametrize("name", ["report.html", "report.txt", "report"])
+@pytest.mark.parametrize("name", ["report.pdf", "report.txt", "report"])
 def test_unsupported_suffix(tmp_path: Path, name: str) -> None:
-    with pytest.raises(ReportPathError, match=r"\.json, \.md"):
+    with pytest.raises(ReportPathError, match=r"\.json, \.md, \.html"):
         check_report_path(tmp_path / name)
 
 

@@ -52,7 +52,7 @@ class Pinscope:
     def load(self, loader: Loader) -> None:
         """Declare the options and register the "Pinterest" contentview."""
         loader.add_option("pinscope_report", str, "",
-                          "Write a pinscope report here when mitmproxy exits (.json or .md).")
+                          "Write a pinscope report here when mitmproxy exits (.json, .md or .html).")
         # str, not float: mitmproxy cannot parse float options given with --set.
         loader.add_option("pinscope_ratelimit_warn", str, "0.10",
                           "Warn when rate-limit remaining falls to this fraction of the quota (0-1).")
@@ -114,16 +114,19 @@ class Pinscope:
     def _print(self, ex: exchange.Exchange, findings: list[RenderedFinding]) -> None:
         from pinscope.console import finding_line  # written alongside the report package
 
+        for finding in findings:
+            finding_line(self._console(), ex.method, ex.url, ex.status, finding)
+
+    def _console(self) -> Any:
         if self.console is None:
             from rich.console import Console
 
             self.console = Console(highlight=False)
-        for finding in findings:
-            finding_line(self.console, ex.method, ex.url, ex.status, finding)
+        return self.console
 
     @command.command("pinscope.report")
     def report(self, path: types.Path) -> None:
-        """Write the pinscope report now (.json or .md)."""
+        """Write the pinscope report now (.json, .md or .html)."""
         target = _report_path(str(path), exceptions.CommandError, "pinscope.report")
         assert target is not None
         self._write_report(target)
@@ -149,10 +152,19 @@ class Pinscope:
 
     @never_raises
     def done(self) -> None:
-        """Write the report named by pinscope_report, if any."""
+        """Write the report named by pinscope_report, if any; with pinscope_terminal, print the summary."""
+        if self.report_path is None and not self.terminal:
+            return
+        from pinscope.report import build_report, write_report
+
+        report = build_report(self.engine.session, self.engine.catalog)
         if self.report_path is not None:
-            self._write_report(self.report_path)
+            write_report(report, self.report_path)
             logger.info("pinscope report written to %s", self.report_path)
+        if self.terminal:
+            from pinscope.console import print_summary
+
+            print_summary(self._console(), report)
 
     def _write_report(self, path: Path) -> None:
         from pinscope.report import build_report, write_report

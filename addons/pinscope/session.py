@@ -12,7 +12,7 @@ from pinscope.catalog import Operation
 from pinscope.exchange import Environment, Exchange
 from pinscope.findings import RenderedFinding
 from pinscope.ratelimit import RateLimitPolicy
-from pinscope.tokens import Credential
+from pinscope.tokens import TOKEN_IN_TEXT, Credential, mask
 
 MAX_EXAMPLES = 5  # example flows kept per rule
 MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
@@ -34,6 +34,7 @@ class TokenState:
     failures: int = 0
     last_success: float | None = None
     last_failure: float | None = None
+    operations: set[str] = field(default_factory=set)  # operation ids it called: bounded by the catalogue
 
 
 @dataclass
@@ -71,6 +72,9 @@ class Example:
     timestamp: float
     message: str
     request_id: str | None
+    api_path: str | None = None  # for the report to name the operation (never printed raw)
+    error_code: int | None = None
+    error_message: str = ""  # Pinterest's message, tokens masked
 
 
 @dataclass
@@ -97,6 +101,8 @@ class Session:
         self.notices_given: set[str] = set()  # once-per-session rules already shown
         self.first_seen: float | None = None
         self.last_seen: float | None = None
+        # Request-phase examples waiting for their response; bounded, as examples are capped per rule.
+        self._awaiting: dict[str, list[Example]] = {}
         self.app_ids: Counter[str] = Counter()  # public OAuth client ids of accepted /oauth/token calls
         self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
 
@@ -119,6 +125,9 @@ class Session:
     def observe(self, ex: Exchange, op: Operation | None) -> None:
         """Fold a completed exchange into the session."""
         self.flows += 1
+        for example in self._awaiting.pop(ex.flow_id, ()):
+            example.status, example.request_id = ex.status, ex.request_id
+            example.error_code, example.error_message = ex.error_code, _masked(ex.error_message)
         if not ex.is_api:
             return
         self.api_flows += 1
@@ -135,6 +144,8 @@ class Session:
             return
         state = self._token_state(ex.credential)
         state.requests += 1
+        if op is not None:
+            state.operations.add(op.operation_id)
         if ex.status < 400:
             state.succeeded_on.add(ex.environment)
             state.last_success = ex.timestamp
@@ -201,5 +212,13 @@ class Session:
             log.count += 1
             self.severities[finding.severity.value] += 1
             if len(log.examples) < MAX_EXAMPLES:
-                log.examples.append(Example(ex.method, ex.url, ex.status, ex.timestamp,
-                                            finding.message, ex.request_id))
+                example = Example(ex.method, ex.url, ex.status, ex.timestamp, finding.message,
+                                  ex.request_id, ex.api_path, ex.error_code, _masked(ex.error_message))
+                log.examples.append(example)
+                if ex.status is None and ex.error is None:  # live request phase: the response follows
+                    self._awaiting.setdefault(ex.flow_id, []).append(example)
+
+
+def _masked(text: str) -> str:
+    """Pinterest's error message with any token in it replaced by its label."""
+    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text)

@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "browser's HAR export, print a summary and optionally write reports.")
     parser.add_argument("capture", metavar="CAPTURE", help="a .mitm flow file or a .har archive")
     parser.add_argument("--report", metavar="PATH", action="append", default=[],
-                        help="write a report; the suffix picks the format (.json, .md); repeatable")
+                        help="write a report; the suffix picks the format (.json, .md, .html); repeatable")
     parser.add_argument("--fail-on", choices=LEVELS[:2], metavar="LEVEL",
                         help="exit 1 when findings at or above LEVEL (error|warning) remain")
     parser.add_argument("--silence", metavar="ID", nargs="+", action="extend", default=[],

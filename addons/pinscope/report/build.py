@@ -7,13 +7,14 @@ import statistics
 from datetime import UTC, datetime
 from importlib import metadata
 
-from pinscope.catalog import Catalog
+from pinscope.catalog import Catalog, Operation
 from pinscope.engine import wall_clock
 from pinscope.intel import plan_scopes, session_forecasts
 from pinscope.report.model import (
     EndpointReport, EnvironmentCounts, ExampleFlow, RateLimitReport, RatePoint, Report,
-    RuleFindings, SeverityCounts, Summary, TimeSpan, TokenReport,
+    RuleFindings, SandboxReport, SeverityCounts, Summary, TimeSpan, TokenReport,
 )
+from pinscope.published import quotas, sandbox_checklist
 from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, scope_plan_report
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
@@ -38,11 +39,12 @@ def build_report(session: Session, catalog: Catalog, generated_at: float | None 
         pinscope_version=_version(),
         spec_version=catalog.spec_version,
         summary=_summary(session),
-        findings=_findings(session),
-        tokens=[_token(t) for t in sorted(session.tokens.values(), key=_token_order)],
+        findings=_findings(session, catalog),
+        tokens=[_token(t, catalog) for t in sorted(session.tokens.values(), key=_token_order)],
         rate_limits=_with_forecasts(session, _rate_limits(session)),
         endpoints=_endpoints(session, catalog),
         scope_plan=_scope_plan(session, catalog),
+        sandbox=_sandbox(session),
     )
 
 
@@ -69,48 +71,77 @@ def _summary(session: Session) -> Summary:
     )
 
 
-def _findings(session: Session) -> list[RuleFindings]:
+def _findings(session: Session, catalog: Catalog) -> list[RuleFindings]:
     logs = sorted(session.rules.values(),
                   key=lambda log: (log.finding.severity.rank, -log.count, log.finding.rule))
-    return [_rule(log) for log in logs]
+    return [_rule(log, catalog) for log in logs]
 
 
-def _rule(log: RuleLog) -> RuleFindings:
+def _rule(log: RuleLog, catalog: Catalog) -> RuleFindings:
     f = log.finding
     return RuleFindings(
         rule=f.rule, severity=f.severity, title=f.title, fix=f.fix, docs=f.docs, faq=f.faq,
         count=log.count,
         flows=[ExampleFlow(method=e.method, url=e.url, status=e.status, timestamp=when(e.timestamp),
-                           message=e.message, request_id=e.request_id) for e in log.examples],
+                           message=e.message, request_id=e.request_id,
+                           operation=_operation_label(catalog, e.method, e.api_path),
+                           error_code=e.error_code, error_message=e.error_message or None)
+               for e in log.examples],
     )
+
+
+def _operation_label(catalog: Catalog, method: str, api_path: str | None) -> str | None:
+    """The operation template a flow called (never the raw path, which may hold ids)."""
+    op = catalog.match(method, api_path).operation if api_path is not None else None
+    return op.label if op else None
 
 
 def _token_order(state: TokenState) -> tuple[int, int, str]:
     return (-state.failures, -state.requests, state.credential.label)
 
 
-def _token(state: TokenState) -> TokenReport:
+def _token(state: TokenState, catalog: Catalog) -> TokenReport:
     cred = state.credential
+    ops = [catalog.by_id[i] for i in state.operations if i in catalog.by_id]
+    needed = needed_scopes(ops, state.scopes)
     return TokenReport(
         label=cred.label, fingerprint=cred.fingerprint, kind=cred.kind,
         environments=sorted(state.succeeded_on), issued_on=state.issued_on,
         scopes=sorted(state.scopes) if state.scopes is not None else None,
         expires_at=when(state.expires_at) if state.expires_at is not None else None,
         requests=state.requests, failures=state.failures,
+        operations=sorted(op.label for op in ops), needed_scopes=sorted(needed),
+        missing_scopes=sorted(needed - state.scopes) if state.scopes is not None else None,
     )
 
 
+def needed_scopes(operations: list[Operation], granted: frozenset[str] | None) -> frozenset[str]:
+    """The scopes these calls needed: per operation the granted alternative, else the closest one."""
+    needed: set[str] = set()
+    for op in operations:
+        if not op.scope_sets:
+            continue
+        have = granted or frozenset()
+        # Fewest missing first (a satisfied set misses none), then the smallest set, then by name.
+        needed |= min(op.scope_sets, key=lambda s: (len(s - have), len(s), sorted(s)))
+    return frozenset(needed)
+
+
 def _rate_limits(session: Session) -> list[RateLimitReport]:
-    by_category: dict[str, list[RateState]] = {}
-    for (_, category), state in session.rates.items():
-        by_category.setdefault(category, []).append(state)
+    by_category: dict[str, dict[str, RateState]] = {}
+    for (fingerprint, category), state in session.rates.items():
+        token = session.tokens.get(fingerprint)
+        label = token.credential.label if token else fingerprint
+        by_category.setdefault(category, {})[label] = state
     return [_category(name, states) for name, states in sorted(by_category.items())]
 
 
-def _category(name: str, states: list[RateState]) -> RateLimitReport:
+def _category(name: str, by_token: dict[str, RateState]) -> RateLimitReport:
+    states = list(by_token.values())
     latest = max(states, key=lambda s: s.history[-1][0] if s.history else -math.inf)
     lows = [s.lowest_remaining for s in states if s.lowest_remaining is not None]
-    points = sorted(p for s in states for p in s.history)[-MAX_POINTS:]
+    points = sorted((t, r, hit, label) for label, s in by_token.items() for t, r, hit in s.history)
+    points = points[-MAX_POINTS:]
     return RateLimitReport(
         category=name,
         policy=latest.policy.describe() if latest.policy else None,
@@ -118,7 +149,9 @@ def _category(name: str, states: list[RateState]) -> RateLimitReport:
         lowest_remaining=min(lows) if lows else None,
         rate_limited=sum(s.limited for s in states),
         tokens=len(states),
-        points=[RatePoint(timestamp=when(t), remaining=r, limited=hit) for t, r, hit in points],
+        points=[RatePoint(timestamp=when(t), remaining=r, limited=hit, token=label)
+                for t, r, hit, label in points],
+        published=quotas().categories.get(name),
     )
 
 
@@ -149,10 +182,22 @@ def _endpoint(label: str, stats: OperationStats, catalog: Catalog) -> EndpointRe
         operation_id=op.operation_id if op else None,
         category=op.category if op else None,
         requests=stats.requests, errors=stats.errors, server_errors=stats.server_errors,
+        error_rate=round(stats.errors / stats.requests, 4) if stats.requests else 0.0,
         latency_median_ms=round(statistics.median(latencies), 1) if latencies else None,
         latency_p95_ms=round(percentile(latencies, 0.95), 1) if latencies else None,
         request_ids=list(stats.request_ids),
     )
+
+
+def _sandbox(session: Session) -> SandboxReport | None:
+    flows = session.environments.get("sandbox", 0)
+    if not flows:
+        return None
+    tokens = sorted(t.credential.label for t in session.tokens.values()
+                    if "sandbox" in t.succeeded_on or t.issued_on == "sandbox")
+    checklist = sandbox_checklist()
+    return SandboxReport(flows=flows, tokens=tokens, steps=list(checklist.steps),
+                         source=str(checklist.source))
 
 
 def percentile(ordered: list[float], fraction: float) -> float:

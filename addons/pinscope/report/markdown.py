@@ -7,15 +7,18 @@ from collections.abc import Iterable
 from pinscope.report.build import format_time
 from pinscope.report.model import Report, RuleFindings, Summary
 from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, url_note
+from pinscope.published import describe_quota
+from pinscope.report.support import support_ticket
 from pinscope.rulebook import Severity
 
 
 def cell(value: object) -> str:
-    """A table cell: pipes escaped, one line, `-` for nothing."""
+    """A table cell: pipes and `<` escaped (traffic data is never raw HTML), one line, `-` for nothing."""
     if value is None or value == "" or value == []:
         return "-"
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def table(headers: list[str], rows: Iterable[list[object]]) -> list[str]:
@@ -43,23 +46,27 @@ def render_markdown(report: Report) -> str:
             lines += _rule_section(finding)
     lines += ["## Tokens", ""]
     lines += table(
-        ["Token", "Kind", "Environments", "Granted scopes", "Expires", "Requests", "Failures"],
+        ["Token", "Kind", "Environments", "Granted scopes", "Needed by its calls", "Missing", "Expires",
+         "Requests", "Failures"],
         ([t.label, t.kind, t.environments, "unknown" if t.scopes is None else t.scopes or "none",
-          format_time(t.expires_at), t.requests, t.failures] for t in report.tokens),
+          t.needed_scopes or "none", _missing(t.missing_scopes), format_time(t.expires_at), t.requests,
+          t.failures] for t in report.tokens),
     ) if report.tokens else ["No tokens seen.", ""]
     lines += ["## Rate limits", ""]
     lines += table(
-        ["Category", "Policy", "Lowest remaining", "429 responses", "Tokens"],
-        ([r.category, r.policy, r.lowest_remaining, r.rate_limited, r.tokens] for r in report.rate_limits),
+        ["Category", "Policy", "Lowest remaining", "429 responses", "Tokens", "Published quota"],
+        ([r.category, r.policy, r.lowest_remaining, r.rate_limited, r.tokens,
+          describe_quota(r.published) if r.published else "not published"] for r in report.rate_limits),
     ) if report.rate_limits else ["No rate-limit headers seen.", ""]
     lines += _forecasts(report)
     lines += _scope_plan(report.scope_plan)
     lines += ["## Endpoints", ""]
     lines += table(
-        ["Operation", "Requests", "Errors", "Latency median (ms)", "Latency p95 (ms)"],
-        ([f"`{e.operation}`", e.requests, e.errors, e.latency_median_ms, e.latency_p95_ms]
-         for e in report.endpoints),
+        ["Operation", "Requests", "Errors", "Error rate", "Latency median (ms)", "Latency p95 (ms)"],
+        ([f"`{e.operation}`", e.requests, e.errors, f"{e.error_rate:.0%}", e.latency_median_ms,
+          e.latency_p95_ms] for e in report.endpoints),
     ) if report.endpoints else ["No Pinterest API operations called.", ""]
+    lines += _sandbox(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -113,9 +120,9 @@ def _rule_section(finding: RuleFindings) -> list[str]:
     if finding.faq:
         lines += [f"**FAQ:** {cell(finding.faq)}", ""]
     lines += [f"Seen {finding.count} time{'s' if finding.count != 1 else ''}; examples:", ""]
-    lines += table(["Time", "Method", "URL", "Status", "Request id", "Message"],
-                   ([format_time(f.timestamp), f.method, f.url, f.status, f.request_id, f.message]
-                    for f in finding.flows))
+    lines += table(["Time", "Method", "URL", "Status", "Code", "Request id", "Pinterest said", "Message"],
+                   ([format_time(f.timestamp), f.method, f.url, f.status, f.error_code, f.request_id,
+                     f.error_message, f.message] for f in finding.flows))
     if finding.severity is Severity.ERROR and finding.flows:
         lines += _support_block(finding)
     return lines
@@ -123,11 +130,23 @@ def _rule_section(finding: RuleFindings) -> list[str]:
 
 def _support_block(finding: RuleFindings) -> list[str]:
     """A block ready to paste into a Pinterest support ticket: facts only, no secrets."""
-    lines = [f"Problem: {finding.title}"]
-    for f in finding.flows:
-        lines += [f"- {f.method} {f.url}", f"  time: {format_time(f.timestamp)}",
-                  f"  status: {f.status if f.status is not None else 'no response'}",
-                  f"  x-pinterest-rid: {f.request_id or 'not sent'}",
-                  f"  pinscope: {f.message}"]
-    body = [line.replace("`", "'") for line in lines]  # nothing may close the fence early
-    return ["For a Pinterest support ticket:", "", "```text", *body, "```", ""]
+    return ["For a Pinterest support ticket:", "", "```text", support_ticket(finding), "```", ""]
+
+
+def _missing(scopes: list[str] | None) -> str:
+    if scopes is None:
+        return "unknown (grant not seen)"
+    return "**" + ", ".join(scopes) + "**" if scopes else "none"
+
+
+def _sandbox(report: Report) -> list[str]:
+    """The production checklist, when the sandbox host was used."""
+    box = report.sandbox
+    if box is None:
+        return []
+    lines = ["## Sandbox to production", "",
+             f"{box.flows} Pinterest API flow{'s' if box.flows != 1 else ''} went to "
+             f"api-sandbox.pinterest.com (tokens: {', '.join(box.tokens) or 'none that succeeded'}). "
+             "Before going to production:", ""]
+    lines += [f"{i}. **{cell(s.title)}**: {cell(s.detail)} <{s.docs}>" for i, s in enumerate(box.steps, 1)]
+    return lines + ["", f"Source: <{box.source}>", ""]

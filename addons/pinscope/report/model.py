@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pinscope.published import ChecklistStep, PublishedQuota
 from pinscope.report.plan import ForecastReport, ScopePlanReport
 from pinscope.rulebook import Severity
 
@@ -61,6 +62,9 @@ class ExampleFlow(_Model):
     timestamp: datetime
     message: str
     request_id: str | None = Field(description="x-pinterest-rid, the id Pinterest support asks for")
+    operation: str | None = Field(None, description="the operation called, e.g. GET /v5/pins/{pin_id}")
+    error_code: int | None = Field(None, description="Pinterest's error code from the response body")
+    error_message: str | None = Field(None, description="Pinterest's error message, tokens masked")
 
 
 class RuleFindings(_Model):
@@ -88,6 +92,11 @@ class TokenReport(_Model):
     expires_at: datetime | None
     requests: Count
     failures: Count = Field(description="401/403 answers")
+    operations: list[str] = Field(default_factory=list, description="operations the token called")
+    needed_scopes: list[str] = Field(
+        default_factory=list, description="scopes the session's calls with this token needed")
+    missing_scopes: list[str] | None = Field(
+        None, description="needed but not granted; null when the grant was not seen")
 
 
 class RatePoint(_Model):
@@ -96,6 +105,7 @@ class RatePoint(_Model):
     timestamp: datetime
     remaining: int | None
     limited: bool = Field(description="the response was a 429")
+    token: str | None = Field(None, description="label of the token whose budget this is")
 
 
 class RateLimitReport(_Model):
@@ -110,6 +120,8 @@ class RateLimitReport(_Model):
     points: list[RatePoint]
     forecasts: list[ForecastReport] = Field(
         default_factory=list, description="per token: pace, remaining and projected exhaustion")
+    published: PublishedQuota | None = Field(
+        None, description="Pinterest's published quota for the category (rules/published/quotas.toml)")
 
 
 class EndpointReport(_Model):
@@ -120,10 +132,20 @@ class EndpointReport(_Model):
     category: str | None
     requests: Count
     errors: Count = Field(description="responses with status >= 400")
+    error_rate: Annotated[float, Field(ge=0, le=1)] = Field(0.0, description="errors / requests")
     server_errors: Count
     latency_median_ms: float | None
     latency_p95_ms: float | None
     request_ids: list[str] = Field(description="x-pinterest-rid of recent 5xx answers")
+
+
+class SandboxReport(_Model):
+    """The sandbox host was used: how much, by which tokens, and the steps to production."""
+
+    flows: Count = Field(description="flows to api-sandbox.pinterest.com")
+    tokens: list[str] = Field(description="labels of tokens used on the sandbox host")
+    steps: list[ChecklistStep]
+    source: str
 
 
 class Report(_Model):
@@ -140,6 +162,8 @@ class Report(_Model):
     endpoints: list[EndpointReport]
     scope_plan: ScopePlanReport | None = Field(
         None, description="least-privilege scopes for the calls made; null when no operation was called")
+    sandbox: SandboxReport | None = Field(
+        None, description="the production checklist, when the sandbox host was used")
 
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON data, with the `schema` key."""

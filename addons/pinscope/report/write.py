@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pinscope.report.html import render_html
 from pinscope.report.markdown import render_markdown
 from pinscope.report.model import Report
 
@@ -27,11 +28,12 @@ def render_json(report: Report) -> str:
 RENDERERS: dict[str, Callable[[Report], str]] = {
     ".json": render_json,
     ".md": render_markdown,
+    ".html": render_html,
 }
 
 
 def supported_suffixes() -> str:
-    """`.json, .md` for messages."""
+    """`.json, .md, .html` for messages."""
     return ", ".join(RENDERERS)
 
 
