@@ -35,7 +35,7 @@ def test_plan_of_a_capture(capsys, tmp_path: Path, writer) -> None:
     code, out, err = call(capsys, "scopes", "--plan", str(capture))
     assert code == 0 and err == "", err
     lines, words = out.splitlines(), " ".join(out.split())  # tables and long lines wrap at 80 columns
-    assert "Smallest scope set: boards:read, boards:read_secret, pins:read (for 4 operations)" in words
+    assert "Smallest scope set: boards:read, boards:read_secret, pins:read (for the 4 operations called)" in words
     url = next(line for line in lines if line.startswith("https://www.pinterest.com/oauth/?"))  # never wrapped
     assert url == (f"https://www.pinterest.com/oauth/?client_id={APP_ID}"
                    "&redirect_uri=http%3A%2F%2Flocalhost%3A8085%2F&response_type=code"

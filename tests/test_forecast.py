@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import deque
 
 import pytest
@@ -15,6 +16,7 @@ from pinscope.intel import forecast_state, pace_text, session_forecasts
 from pinscope.intel.forecast import MIN_REQUESTS, recent_pace
 from pinscope.ratelimit import RateLimitPolicy
 from pinscope.report import build_report
+from pinscope.report.html import render_html
 from pinscope.report.markdown import render_markdown
 from pinscope.session import RateState
 from pinscope.simulator.limits import RateLimiter
@@ -139,3 +141,28 @@ def test_terminal_summary_names_the_forecast() -> None:
                   build_report(engine.session, engine.catalog, generated_at=T0 + 60))
     assert "Forecast org_read pina…" in out.getvalue()
     assert "20.0 req/s, 3 of 10 left, runs out in 0.15 s, resets in 60 s" in out.getvalue()
+
+
+def chart_of(flows: list, category: str = "org_read") -> str:
+    engine, _ = rules_per_flow(flows)
+    page = render_html(build_report(engine.session, engine.catalog, generated_at=T0 + 60))
+    section = page[page.index(f'id="rate-{category}"'):]
+    return section[:section.index("</section>")]
+
+
+def test_html_chart_draws_the_projection_to_zero() -> None:
+    chart = chart_of(simulated(0.05, 7, 0.01))
+    lines = re.findall(r'<line class="line projection s0" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/>',
+                       chart)
+    assert len(lines) == 1
+    x1, y1, x2, y2 = map(float, lines[0])
+    last = re.findall(r'<circle class="point s0" cx="([\d.]+)" cy="([\d.]+)"', chart)[-1]
+    assert (x1, y1) == tuple(map(float, last)) and x2 > x1 and y2 > y1  # from the last point down to 0
+    assert x2 == pytest.approx(700.0)  # the time axis reaches the projected exhaustion
+    assert "over 0.45 s" in chart and "runs out before reset" in chart and "dotted to zero" in chart
+
+
+def test_html_chart_has_no_projection_for_a_slow_pace() -> None:
+    chart = chart_of(simulated(10, 8, 0.01))
+    assert "projection" not in chart and "dotted to zero" not in chart
+    assert "Forecast at the last response" in chart and "lasts" in chart

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +21,7 @@ from pinscope.exchange import from_flow
 from pinscope.intel import minimum_covers, plan_scopes, satisfies
 from pinscope.intel.scope_plan import fit_token
 from pinscope.report import build_report
+from pinscope.report.html import render_html
 from pinscope.report.markdown import render_markdown
 from pinscope.report.plan import scope_plan_report
 from pinscope.session import OperationStats, Session, TokenState
@@ -277,6 +279,28 @@ def test_terminal_rendering_says_when_sets_tie() -> None:
     print_scope_plan(Console(file=out, width=100, color_system=None),
                      scope_plan_report(plan_scopes(session(cat, {"x": 1, "y": 1, "z": 1}), cat)))
     text = " ".join(out.getvalue().split())
-    assert "Smallest scope set: a, d (for 3 operations)" in text
+    assert "Smallest scope set: a, d (for the 3 operations called)" in text
     assert "Several sets are equally small; any one works: {a, d} or {b, c}." in text
     assert "client_id=YOUR_APP_ID" in text and "a OR b AND c" in text
+
+
+def test_html_section_shows_the_plan_escaped() -> None:
+    engine = Engine()
+    for f in demo_flows():
+        engine.analyze(from_flow(f))
+    report = build_report(engine.session, engine.catalog, generated_at=0)
+    page = render_html(report)
+    assert '<section id="scope-plan" class="section">' in page and 'href="#scope-plan"' in page
+    section = page[page.index('<section id="scope-plan"'):]
+    section = section[:section.index("</section>")]
+    url = report.scope_plan.authorization_url
+    assert f'<pre class="auth-url"><code class="url">{html.escape(url)}</code></pre>' in section
+    assert "&response_type=code&" not in section  # every & is escaped
+    assert section.count('<span class="scope spare">') == 6  # 3 excessive, shown as granted and as excessive
+    assert '<span class="scope unknown">boards:read</span> AND <span class="scope unknown">pins:read</span>' \
+        in section
+    assert not any(secret in page for secret in SECRETS)
+
+
+def test_html_has_no_plan_section_without_calls() -> None:
+    assert 'id="scope-plan"' not in render_html(build_report(Session(), REAL, generated_at=0))

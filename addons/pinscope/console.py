@@ -14,7 +14,7 @@ from pinscope.catalog import Operation
 from pinscope.findings import RenderedFinding
 from pinscope.report.build import format_time
 from pinscope.report.model import Report
-from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, url_note
+from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
 from pinscope.rulebook import Rule, Severity
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -96,7 +96,7 @@ def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:
         console.print(_text("No call of this session needed an OAuth scope."))
         return
     console.print(Text.assemble(("Smallest scope set: ", "bold"), (", ".join(plan.scopes), "green"),
-                                f" (for {len(plan.operations)} operations)"))
+                                f" (for the {operations_called(plan)})"))
     if plan.tied:
         alternatives = " or ".join("{" + ", ".join(s) + "}" for s in plan.minimal_sets)
         console.print(_text(f"Several sets are equally small; any one works: {alternatives}. "

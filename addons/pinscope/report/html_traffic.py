@@ -5,6 +5,7 @@ from __future__ import annotations
 from pinscope.published import PublishedQuota
 from pinscope.report.markup import Html, el, join, link, table
 from pinscope.report.model import RateLimitReport, Report
+from pinscope.report.html_plan import forecast_facts, projection_end, projection_layers, projection_note
 from pinscope.report.svg import SERIES, rate_chart
 
 
@@ -23,10 +24,11 @@ def _category(r: RateLimitReport) -> Html:
                el("dt", "429 responses"), el("dd", limited), el("dt", "Tokens"), el("dd", r.tokens), cls="facts")
     caption = f"Remaining {r.category} quota over time"
     legend = el("figcaption", _legend(r), caption, " in the binding window; ", el("span", "✕", cls="x429"),
-                " a 429 response, dashed: a new window began")
+                " a 429 response, dashed: a new window began", projection_note(r))
     what = el("span", f" {r.published.what}", cls="muted what") if r.published else ""
+    chart = rate_chart(r.points, r.limit, caption, projection_layers(r), projection_end(r))
     return el("section", el("h3", el("code", r.category), what), _published(r.published), facts,
-              el("figure", rate_chart(r.points, r.limit, caption), legend),
+              forecast_facts(r), el("figure", chart, legend),
               cls="card rate", id=f"rate-{r.category}")
 
 

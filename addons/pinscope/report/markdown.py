@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from pinscope.report.build import format_time
 from pinscope.report.model import Report, RuleFindings, Summary
-from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, url_note
+from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
 from pinscope.published import describe_quota
 from pinscope.report.support import support_ticket
 from pinscope.rulebook import Severity
@@ -85,7 +85,7 @@ def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
     lines = ["## Scope plan", ""]
     if not plan.scopes:
         return lines + ["No call of this session needed an OAuth scope.", ""]
-    lines += [f"Smallest set of scopes for the {len(plan.operations)} operations called: "
+    lines += [f"Smallest set of scopes for the {operations_called(plan)}: "
               + ", ".join(f"`{s}`" for s in plan.scopes) + ".", ""]
     if plan.tied:
         lines += ["Several sets are equally small; any one works: "

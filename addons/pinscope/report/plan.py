@@ -112,6 +112,12 @@ def accepts_text(scope_sets: list[list[str]]) -> str:
     return " OR ".join(" AND ".join(s) for s in scope_sets) or "no scopes (app id and secret)"
 
 
+def operations_called(plan: ScopePlanReport) -> str:
+    """`1 operation called`, `4 operations called`."""
+    count = len(plan.operations)
+    return f"{count} operation{'s' if count != 1 else ''} called"
+
+
 def url_note(plan: ScopePlanReport) -> str:
     """What the authorization URL still needs from the reader."""
     if plan.app_id is None:

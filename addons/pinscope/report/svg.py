@@ -49,13 +49,17 @@ def _clock(moment: datetime, with_date: bool) -> str:
 
 
 def rate_chart(points: Sequence[RatePoint], limit: int | None, caption: str,
-               layers: Sequence[Layer] = ()) -> Html:
-    """An SVG line chart of remaining quota per token, 429s marked, the binding quota dashed."""
+               layers: Sequence[Layer] = (), until: float | None = None) -> Html:
+    """An SVG line chart of remaining quota per token, 429s marked, the binding quota dashed.
+
+    `until` stretches the time axis past the last point (for layers that project forward).
+    """
     if not points:
         return el("p", "No rate-limit headers or 429 responses to chart.", cls="muted")
     times = [p.timestamp.timestamp() for p in points]
     values = [p.remaining for p in points if p.remaining is not None]
-    scale = Scale(min(times), max(times), float(max([limit or 0, *values]) or 1))
+    scale = Scale(min(times), max([*times, *(() if until is None else (until,))]),
+                  float(max([limit or 0, *values]) or 1))
     body = [_frame(scale, points, limit), *_series(scale, points), _limited(scale, points)]
     body += [layer(scale) for layer in layers]
     return Html(f'<svg{attrs(viewBox=f"0 0 {WIDTH} {HEIGHT}", role="img", cls="chart")}>'
@@ -75,7 +79,8 @@ def _frame(scale: Scale, points: Sequence[RatePoint], limit: int | None) -> str:
         out.append(f'<line class="quota" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
         out.append(f'<text class="tick quota-label" x="{WIDTH - RIGHT}" y="{_n(scale.y(limit) - 5)}" '
                    f'text-anchor="end">quota {limit:,}</text>')
-    first, last = points[0].timestamp, points[-1].timestamp
+    first = points[0].timestamp
+    last = max(points[-1].timestamp, datetime.fromtimestamp(scale.end, first.tzinfo))  # `until` stretches
     with_date = first.date() != last.date()
     base = HEIGHT - BOTTOM + 18
     if last == first:  # one moment: its time under the point, in the middle
