@@ -14,7 +14,7 @@ from pinscope.report import ReportPathError
 from pinscope.rulebook import RuleFileError
 
 # Subcommand modules, in help order; each exposes `register(subparsers)`.
-COMMANDS = ("web", "dump", "analyze", "rules", "scopes", "simulate")
+COMMANDS = ("demo", "web", "dump", "analyze", "rules", "scopes", "simulate")
 USAGE_ERROR = 2
 
 

@@ -1,0 +1,151 @@
+"""Run mitmweb / mitmdump with pinscope (and optionally the mounted simulator) as a child process.
+
+The command lines are the ones `pinscope web` and `pinscope dump` build; this module only adds the
+child-process handling the demo and the end-to-end tests need: free ports, a private confdir (where
+mitmproxy creates its CA), waiting until the proxy listens, and a clean stop that lets addons run
+`done()` (so `pinscope_report` is written).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pinscope.demo
+from pinscope.commands import CommandError, dump, web
+from pinscope.commands.mitm import LOCALHOST
+
+Tool = Literal["web", "dump"]
+PROXY_LISTENING = re.compile(r"HTTP\(S\) proxy listening at (?:\S+?):(\d+)\.")
+WEB_LISTENING = re.compile(r"Web server listening at (http://\S+)")
+# Logged before the listening line when a script or option fails; mitmproxy then exits (errorcheck).
+STARTUP_ERROR = re.compile(r"error in script |Addon error: |Error logged during startup")
+CA_FILE = "mitmproxy-ca-cert.pem"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+KEPT_LINES = 400
+
+
+def simulator_script() -> Path:
+    """The `-s` script that mounts the Pinterest simulator inside mitmproxy."""
+    return Path(pinscope.demo.__file__).resolve().parent / "mitm_sim.py"
+
+
+def simulator_args(rate_scale: float | None = None) -> list[str]:
+    """mitmproxy arguments mounting the simulator (needs connection_strategy=lazy, see simulator.mount)."""
+    args = ["-s", str(simulator_script()), "--set", "connection_strategy=lazy"]
+    if rate_scale is not None:
+        args += ["--set", f"pinscope_sim_rate_scale_text={rate_scale}"]
+    return args
+
+
+def free_port(preferred: int = 0) -> int:
+    """`preferred` when it is free on 127.0.0.1, else any port that was free a moment ago."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((LOCALHOST, preferred))
+        except OSError:
+            sock.bind((LOCALHOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class MitmProcess:
+    """A running mitmweb or mitmdump: its addresses, CA and recent output."""
+
+    process: subprocess.Popen[str]
+    confdir: Path
+    output: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=KEPT_LINES))
+    proxy_port: int | None = None
+    web_url: str | None = None  # with mitmweb's access token
+    startup_error: bool = False
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def proxy_url(self) -> str:
+        """`http://127.0.0.1:PORT`, for a client's proxy setting."""
+        return f"http://{LOCALHOST}:{self.proxy_port}"
+
+    @property
+    def ca_cert(self) -> Path:
+        """mitmproxy's CA certificate (PEM) in this process's confdir."""
+        return self.confdir / CA_FILE
+
+    def tail(self, lines: int = 30) -> str:
+        """The last lines the tool printed, for error messages."""
+        return "".join(list(self.output)[-lines:])
+
+    def _read(self, tool: Tool) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+            if STARTUP_ERROR.search(line) and not self.ready.is_set():
+                self.startup_error = True
+            if (found := PROXY_LISTENING.search(line)) and self.proxy_port is None:
+                self.proxy_port = int(found.group(1))
+            if (found := WEB_LISTENING.search(line)) and self.web_url is None:
+                self.web_url = found.group(1)
+            if self.proxy_port is not None and (tool == "dump" or self.web_url is not None):
+                self.ready.set()
+        self.ready.set()  # the output ended: wake the waiter, which then sees the exit
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> int:
+        """Interrupt (addons run `done()`), wait, kill if it hangs; the exit status."""
+        if self.process.poll() is None:
+            if os.name == "posix":
+                self.process.send_signal(signal.SIGINT)
+            else:  # Windows cannot send SIGINT to a child: terminate it (its addons then skip done())
+                self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start(tool: Tool, confdir: Path, extra: Sequence[str] = (), *, listen_port: int = 0, web_port: int = 0,
+          timeout: float = START_TIMEOUT) -> MitmProcess:
+    """Start `pinscope web|dump` as a child on 127.0.0.1 and wait until it listens (port 0: any free one)."""
+    confdir.mkdir(parents=True, exist_ok=True)
+    args = ["--listen-port", str(listen_port), "--set", f"confdir={confdir}"]
+    if tool == "web":  # mitmweb prints port 0 as its web address: pick a real one
+        args += ["--web-port", str(web_port or free_port()), "--set", "web_open_browser=false"]
+        command = web.build_command([*args, *extra])
+    else:
+        command = dump.build_command([*args, *extra])
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the listening line must arrive while it matters
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   encoding="utf-8", errors="replace", env=env, stdin=subprocess.DEVNULL)
+    except OSError as err:
+        raise CommandError(f"cannot start {command[0]}: {err.strerror or err}") from None
+    mitm = MitmProcess(process, confdir)
+    threading.Thread(target=mitm._read, args=(tool,), name=f"pinscope-{tool}-output", daemon=True).start()
+    started = mitm.ready.wait(timeout) and mitm.proxy_port is not None
+    if not started or mitm.startup_error or process.poll() is not None:
+        if mitm.startup_error:
+            _wait_quietly(process)  # mitmproxy exits by itself; let it finish printing
+        mitm.stop()
+        raise CommandError(f"mitm{tool} did not start (exit status {process.returncode}); "
+                           f"its output ended with:\n{mitm.tail()}")
+    if not mitm.ca_cert.is_file():
+        mitm.stop()
+        raise CommandError(f"mitm{tool} started but created no CA at {mitm.ca_cert}")
+    return mitm
+
+
+def _wait_quietly(process: subprocess.Popen[str], timeout: float = 5.0) -> None:
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass

@@ -1,0 +1,149 @@
+"""`pinscope demo`: start the proxy with the simulator, play the scenario through it, show the result."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from pinscope.console import print_summary
+from pinscope.demo import launcher
+from pinscope.demo.client import DemoClient, Outcome
+from pinscope.demo.localsite import LocalSite
+from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, expected_rules, steps
+from pinscope.report import Report, write_report
+
+FAILED = 1
+FILTERS = ("~comment insufficient-scope", "~marker no_entry", "~meta rate-limited",
+           "~d api-sandbox.pinterest.com")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the demo as Ctrl-C does (also where SIGINT was inherited as ignored)."""
+    saved = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        with contextlib.suppress(ValueError):  # not the main thread: leave the handlers alone
+            saved[sig] = signal.signal(sig, _interrupt)
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _progress(out: Console) -> Callable[[Outcome], None]:
+    """Print one line per grant or step: status, call, the rules it should show, what it is."""
+    def show(outcome: Outcome) -> None:
+        status = Text(f"{outcome.status}" if outcome.status else "ERR", "red" if outcome.error else "dim")
+        item = outcome.item
+        rules = (", ".join(item.rules), "bold") if item.rules else ("healthy", "green")
+        out.print(Text.assemble("  ", status, f"  {item.label:<48} ", rules, (f"  {item.note}", "dim")),
+                  soft_wrap=True)
+        if outcome.error:
+            out.print(Text(f"       {outcome.error}", "red"), soft_wrap=True)
+    return show
+
+
+def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_port: int = 0,
+             out: Console | None = None) -> int:
+    """Run the demo; the exit status (0 unless the proxy failed or a core rule did not show up)."""
+    out = out or Console(highlight=False)
+    confdir = Path(tempfile.mkdtemp(prefix="pinscope-demo-"))
+    try:
+        with _terminate_as_interrupt():
+            # Headless: mitmdump writes JSON beside its CA; the demo reads it back for the summary and
+            # writes the report the user asked for, in any format.
+            written = confdir / "report.json" if headless else report_path
+            extra = [*launcher.simulator_args(RATE_SCALE), "--set", f"pinscope_report={written}"]
+            tool = "dump" if headless else "web"
+            out.print(f"pinscope demo: starting mitm{tool} with pinscope and the Pinterest API simulator")
+            mitm = launcher.start(tool, confdir, extra, listen_port=listen_port, web_port=web_port)
+            try:
+                with LocalSite() as site, DemoClient(mitm.proxy_url, mitm.ca_cert, site.url) as client:
+                    today = dt.datetime.now(dt.UTC).date()
+                    out.print(Text(f"Scripted client -> proxy {mitm.proxy_url} (TLS intercepted with the "
+                                   f"demo's CA); status, call, rules pinscope should report:", "bold"))
+                    outcomes = client.run([*GRANTS, *steps(today)], _progress(out))
+                    if headless:
+                        return _finish_headless(mitm, written, report_path, outcomes,
+                                                expected_rules(today), out)
+                    _show_web(mitm, report_path, out)
+                    return _wait(mitm, report_path, out)
+            finally:
+                mitm.stop()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        shutil.rmtree(confdir, ignore_errors=True)
+
+
+def _finish_headless(mitm: launcher.MitmProcess, written: Path, report_path: Path,
+                     outcomes: list[Outcome], expected: frozenset[str], out: Console) -> int:
+    """Stop mitmdump (its addon writes the report), print the summary, check every core rule fired."""
+    status = mitm.stop()
+    if not written.is_file():
+        out.print(Text(f"pinscope demo: mitmdump (exit status {status}) wrote no report; "
+                       f"its output ended with:\n{mitm.tail()}", "red"), soft_wrap=True)
+        return FAILED
+    report = Report.model_validate_json(written.read_text(encoding="utf-8"))
+    out.print()
+    print_summary(out, report)
+    write_report(report, report_path)
+    out.print(f"report written to {report_path}", soft_wrap=True)
+    reported = {finding.rule for finding in report.findings}
+    missing_core = sorted(set(CORE_RULES) - reported)
+    missing_other = sorted(expected - reported - set(CORE_RULES))
+    failed = [o for o in outcomes if o.error]
+    if missing_other:
+        out.print(Text(f"pinscope demo: expected but not reported: {', '.join(missing_other)}", "yellow"))
+    if failed:
+        out.print(Text(f"pinscope demo: {len(failed)} scripted call(s) got no answer through the proxy",
+                       "red"))
+    if missing_core:
+        out.print(Text(f"pinscope demo: core rules not reported: {', '.join(missing_core)}", "red"))
+    return FAILED if failed or missing_core else 0
+
+
+def _show_web(mitm: launcher.MitmProcess, report_path: Path, out: Console) -> None:
+    """Say where mitmweb is and what to look at."""
+    out.print()
+    url = mitm.web_url or "(mitmweb printed no URL)"
+    out.print(Text.assemble(("Open mitmweb: ", "bold"), (url, "bold cyan")), soft_wrap=True)
+    lines = [
+        "What to look at:",
+        "  - the comment column: `<rule-id>: <what happened> Fix: ...` on every flagged flow;",
+        "  - the marker icon: ⛔ error, ⚠️ warning, ℹ️ info (the worst finding of the flow);",
+        "  - select a flagged flow: the Response tab shows the \"Pinterest\" view with each finding's fix,",
+        "    the operation, the scopes it needs, its rate-limit category and the token's fingerprint;",
+        f"  - filters to type in the search box: {' | '.join(FILTERS)}.",
+        f"Your own clients may use the proxy too: {mitm.proxy_url}, trusting {mitm.ca_cert}",
+        f"(only while the demo runs). Stop with Ctrl-C: the report goes to {report_path}.",
+    ]
+    for line in lines:
+        out.print(line, soft_wrap=True, markup=False)
+
+
+def _wait(mitm: launcher.MitmProcess, report_path: Path, out: Console) -> int:
+    """Block until Ctrl-C (then stop mitmweb so it writes the report) or until mitmweb exits."""
+    try:
+        status = mitm.process.wait()
+    except KeyboardInterrupt:
+        mitm.stop()
+        written = f"report written to {report_path}" if report_path.is_file() else "no report was written"
+        out.print(f"\npinscope demo stopped; {written}", soft_wrap=True)
+        return 0
+    out.print(Text(f"pinscope demo: mitmweb exited with status {status}; its output ended with:\n"
+                   f"{mitm.tail()}", "red"), soft_wrap=True)
+    return FAILED

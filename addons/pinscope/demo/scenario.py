@@ -1,0 +1,183 @@
+"""The demo's scripted client traffic, as data: OAuth grants, then calls, each with the rules it shows.
+
+Targets are `<host>:<path>` with host `api` (api.pinterest.com), `sandbox` (api-sandbox.pinterest.com)
+or `site` (the local non-Pinterest server). `{name}` in auth, query and form values is filled at run
+time from the client's wallet (tokens from the grants, `<app>_basic` client credentials, `stranger`).
+`fault` asks the simulator for a forced answer (its X-Sim-Fault header) where Pinterest's behaviour
+depends on server-side state the simulator cannot reach otherwise (outages, account reviews, 2FA).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App
+
+RATE_SCALE = 0.05  # simulator quotas x0.05: org_analytics allows 3 calls a minute, so a 429 comes fast
+AD_ACCOUNT = "549755885175"
+CORE_RULES = (
+    "insufficient-scope", "scope-not-granted", "token-expired", "authentication-failed", "missing-token",
+    "malformed-authorization", "refresh-failed", "sandbox-endpoint-unavailable",
+    "sandbox-token-on-production", "production-token-on-sandbox", "sandbox-host-in-use",
+    "trial-production-write", "rate-limited", "spam-blocked", "rate-limit-low", "retry-before-reset",
+)
+FULL = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read", "ads:read",
+        "ads:write", "catalogs:read", "billing:read")
+PIN = {"board_id": "549755885176", "title": "Lemon pasta in 15 minutes",
+       "link": "https://example.com/pasta",
+       "media_source": {"source_type": "image_url", "url": "https://example.com/pasta.jpg"}}
+IMAGE_PROXY_AGENT = "Mozilla/5.0 (compatible; Pinterest Image Proxy; +https://www.pinterest.com/bot.html)"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Get a token the way an app does: a consent-page code, exchanged at POST /v5/oauth/token."""
+
+    name: str  # wallet key of the access token; `<name>_refresh` holds its refresh token
+    app: App
+    scopes: tuple[str, ...]
+    environment: str = "production"
+    rules: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How the demo prints this grant."""
+        host = "sandbox" if self.environment == "sandbox" else "api"
+        return f"POST {host}:/v5/oauth/token"
+
+    @property
+    def note(self) -> str:
+        """What the grant is for."""
+        return f"OAuth code grant `{self.name}`: {self.app.tier} app, {' '.join(self.scopes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One call, and the rules pinscope should report on it (none: healthy traffic)."""
+
+    method: str
+    target: str
+    note: str
+    rules: tuple[str, ...] = ()
+    auth: str | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] | None = None
+    json: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    fault: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`GET api:/v5/boards`: never a secret (templates, not values)."""
+        return f"{self.method} {self.target}"
+
+
+GRANTS = (
+    Grant("full", DEMO_STANDARD, FULL),
+    Grant("reader", DEMO_STANDARD, ("pins:read", "user_accounts:read")),
+    Grant("sandbox", DEMO_STANDARD, FULL[:5], "sandbox", rules=("sandbox-host-in-use",)),
+    Grant("trial", DEMO_TRIAL, FULL[:4]),
+)
+
+
+def steps(today: dt.date) -> list[Step]:
+    """The calls after the grants, in order (later steps rely on what earlier ones taught pinscope)."""
+    def day(back: int) -> str:
+        return (today - dt.timedelta(days=back)).isoformat()
+
+    full, sandbox, basic = "Bearer {full}", "Bearer {sandbox}", "Basic {standard_basic}"
+    dates = {"start_date": day(30), "end_date": day(1)}
+    analytics = {**dates, "granularity": "DAY", "columns": "SPEND_IN_MICRO_DOLLAR,IMPRESSION_1"}
+    ads = f"api:/v5/ad_accounts/{AD_ACCOUNT}"
+    usage = Step("GET", "api:/v5/user_account/analytics", "account analytics (3 calls a minute here)",
+                 auth=full, query=dates)
+    return [
+        Step("GET", "api:/v5/user_account", "the account behind the token", auth=full),
+        Step("GET", "api:/v5/boards", "list boards", auth=full),
+        Step("GET", "api:/v5/ad_accounts", "list ad accounts", auth=full),
+        Step("GET", "sandbox:/v5/boards", "the sandbox token on the sandbox", auth=sandbox),
+        Step("POST", "sandbox:/v5/pins", "create a Pin in the sandbox", auth=sandbox, json=PIN),
+        Step("POST", "api:/v5/oauth/token", "continuous refresh", auth=basic,
+             form={"grant_type": "refresh_token", "refresh_token": "{full_refresh}",
+                   "continuous_refresh": "true"}),
+        # Tokens and scopes
+        Step("GET", "api:/v5/boards", "a token granted without boards:read",
+             ("scope-not-granted", "insufficient-scope"), auth="Bearer {reader}"),
+        Step("GET", "api:/v5/boards", "no Authorization header", ("missing-token",)),
+        Step("GET", "api:/v5/boards", "the refresh token sent as a bearer token",
+             ("malformed-authorization",), auth="Bearer {full_refresh}"),
+        Step("GET", "api:/v5/catalogs/reports", "a token the API reports as expired (400 code 1104)",
+             ("token-expired",), auth=full, query={"report_id": "6170542829"}, fault="400-1104"),
+        Step("GET", "api:/v5/user_account", "a token this session never saw work",
+             ("authentication-failed",), auth="Bearer {stranger}"),
+        Step("POST", "api:/v5/oauth/token", "refresh again with the refresh token the last refresh replaced",
+             ("refresh-failed",), auth=basic,
+             form={"grant_type": "refresh_token", "refresh_token": "{full_refresh}",
+                   "continuous_refresh": "true"}),
+        # Sandbox and production
+        Step("GET", "sandbox:/v5/user_account/analytics", "an operation the sandbox does not offer",
+             ("sandbox-endpoint-unavailable",), auth=sandbox, query=dates),
+        Step("GET", "api:/v5/boards", "the sandbox token on production", ("sandbox-token-on-production",),
+             auth=sandbox),
+        Step("GET", "sandbox:/v5/boards", "a production token on the sandbox",
+             ("production-token-on-sandbox",), auth=full),
+        Step("POST", "api:/v5/pins", "a Trial app creating a Pin in production", ("trial-production-write",),
+             auth="Bearer {trial}", json=PIN),
+        # Rate limits
+        usage, usage,
+        replace(usage, rules=("rate-limit-low",), note="the last call of the minute"),
+        replace(usage, rules=("rate-limited",), note="over the limit: 429"),
+        replace(usage, rules=("retry-before-reset", "rate-limited"), note="retried before X-RateLimit-Reset"),
+        Step("POST", "api:/v5/pins", "a 429 that is a spam block", ("spam-blocked",), auth=full, json=PIN,
+             fault="spam-429"),
+        # Pinterest's FAQ
+        Step("GET", "api:/v5/pins", "a video Pin whose video_url is null", ("video-url-restricted",),
+             auth=full),
+        Step("GET", f"{ads}/analytics", "daily analytics: all-zero days come back as no row",
+             ("analytics-conversion-settings", "analytics-rows-omitted"), auth=full, query=analytics),
+        Step("GET", f"{ads}/analytics", "analytics from 120 days ago",
+             ("analytics-conversion-settings", "analytics-date-range"), auth=full,
+             query={**analytics, "start_date": day(120), "end_date": day(100), "click_window_days": "7"}),
+        Step("GET", f"{ads}/targeting_analytics", "country breakdown without LOCATION",
+             ("analytics-conversion-settings", "metro-analytics-hint"), auth=full,
+             query={**analytics, "targeting_types": "COUNTRY,AGE_BUCKET"}),
+        Step("POST", f"{ads}/ads", "an ad without is_removable", ("ad-only-pin",), auth=full,
+             json=[{"ad_group_id": "2680059592705", "creative_type": "REGULAR", "pin_id": "687195134316",
+                    "name": "Lemon pasta promo", "status": "ACTIVE"}]),
+        *[Step("GET", "api:/v5/ad_accounts", f"a server error ({n} of 3)", (rule,), auth=full, fault="500")
+          for n, rule in ((1, "server-error"), (2, "server-error"), (3, "server-error-persistent"))],
+        Step("POST", f"{ads}/events", "an endpoint that was ramped down", ("endpoint-ramped-down",), auth=full,
+             json={"data": [{"event_name": "checkout", "action_source": "web", "event_time": 1735689600,
+                             "event_id": "order-1", "user_data": {"em": ["0" * 64]}}]}, fault="503-4197"),
+        Step("GET", f"{ads}/billing_profiles", "a beta operation without access", ("beta-endpoint",),
+             auth=full, fault="403-29"),
+        Step("GET", ads, "an ad account the user has no role on", ("permission-denied",), auth=full,
+             fault="403-29"),
+        Step("POST", "api:/v5/oauth/token", "client_credentials for an owner without 2FA",
+             ("client-credentials-2fa",), auth=basic, form={"grant_type": "client_credentials",
+                                                            "scope": "ads:read"}, fault="401-1201"),
+        Step("GET", "api:/v5/catalogs/feeds", "a business account under review", ("account-under-review",),
+             auth=full, fault="403-2626"),
+        # Routing
+        Step("GET", "api:/v5/user_accounts", "a path no operation has", ("unknown-endpoint",), auth=full),
+        Step("DELETE", "api:/v5/user_account", "a method the path does not allow", ("method-not-allowed",),
+             auth=full),
+        Step("GET", "api:/v3/users/me/boards/", "a v3 path", ("wrong-api-version",), auth=full),
+        Step("GET", f"api:/v5/ad_accounts/act_{AD_ACCOUNT}", "an ad account id with a prefix",
+             ("invalid-id-format",), auth=full),
+        # Token hygiene
+        Step("GET", "api:/v5/user_account", "the token in the query string, v1 style",
+             ("token-in-url", "missing-token"), query={"access_token": "{full}"}),
+        Step("POST", "site:/collect", "the token sent to a non-Pinterest collector on 127.0.0.1",
+             ("token-leak",), auth=full, json={"event": "board_viewed"}),
+        Step("GET", "site:/images/lemon-pasta.jpg", "Pinterest's image proxy fetching from your site",
+             ("image-proxy-request",), headers={"User-Agent": IMAGE_PROXY_AGENT}),
+        Step("GET", "site:/feed.xml", "other traffic passes untouched"),
+    ]
+
+
+def expected_rules(today: dt.date) -> frozenset[str]:
+    """Every rule some grant or step of the scenario should produce."""
+    return frozenset(rule for item in (*GRANTS, *steps(today)) for rule in item.rules)
