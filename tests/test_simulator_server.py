@@ -95,7 +95,7 @@ def pinterest_flow(host: str, path: str, access: str) -> http.HTTPFlow:
 def test_mount_answers_both_hosts_inside_mitmproxy() -> None:
     mount = SimulatorMount()
     with taddons.context(mount) as tctx:
-        tctx.configure(mount, pinscope_sim_rate_scale=0.001)
+        tctx.configure(mount, pinscope_sim_rate_scale="0.001")
         access, _ = mount.simulator.state.mint("access", DEMO_STANDARD.app_id, "pinscope_demo",
                                                frozenset({"boards:read"}), "sandbox")
         flows = [pinterest_flow("api-sandbox.pinterest.com", "/v5/boards", access),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize(("tool", "option", "said"), [
     ("dump", "pinscope_silence=no-such-rule", "no-such-rule"),
-    ("dump", "pinscope_sim_rate_scale_text=fast", "pinscope_sim_rate_scale_text"),
+    ("dump", "pinscope_sim_rate_scale=fast", "pinscope_sim_rate_scale"),
     ("web", "pinscope_min_severity=loud", "pinscope_min_severity"),
 ])
 def test_a_tool_that_fails_to_start_is_reported_with_its_output(ca_dir: Path, tool: str, option: str,
@@ -28,4 +28,4 @@ def test_a_tool_that_fails_to_start_is_reported_with_its_output(ca_dir: Path, to
 def test_simulator_args_mount_the_simulator_lazily() -> None:
     args = launcher.simulator_args(0.5)
     assert args[:2] == ["-s", str(launcher.simulator_script())] and launcher.simulator_script().is_file()
-    assert "connection_strategy=lazy" in args and "pinscope_sim_rate_scale_text=0.5" in args
+    assert "connection_strategy=lazy" in args and "pinscope_sim_rate_scale=0.5" in args

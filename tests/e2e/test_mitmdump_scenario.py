@@ -18,6 +18,7 @@ from pinscope.demo.localsite import LocalSite, Received, payload
 from pinscope.demo.scenario import GRANTS, RATE_SCALE, Grant, expected_rules, steps
 from pinscope.rulebook import Severity
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL
+from pinscope.simulator.limits import CATEGORY_PER_MINUTE
 from pinscope.tokens import classify_token
 from tests.e2e.conftest import Capture, read_capture, rules_of, running_dump
 
@@ -103,7 +104,8 @@ def test_rate_limited_flow_carries_the_policy_and_reset(played: Played) -> None:
     limited = [f for f in played.capture.flows if "rate-limited" in rules_of(f)]
     assert [f.response.status_code for f in limited] == [429, 429]
     message = next(f for f in limited[0].metadata["pinscope"] if f["rule"] == "rate-limited")["message"]
-    assert "org_analytics" in message and "3;w=60" in limited[0].response.headers["x-ratelimit-limit"]
+    quota = max(1, int(CATEGORY_PER_MINUTE["org_analytics"] * RATE_SCALE))
+    assert "org_analytics" in message and f"{quota};w=60" in limited[0].response.headers["x-ratelimit-limit"]
     assert limited[1].comment.startswith("retry-before-reset: ")
 
 

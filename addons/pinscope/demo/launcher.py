@@ -44,7 +44,7 @@ def simulator_args(rate_scale: float | None = None) -> list[str]:
     """mitmproxy arguments mounting the simulator (needs connection_strategy=lazy, see simulator.mount)."""
     args = ["-s", str(simulator_script()), "--set", "connection_strategy=lazy"]
     if rate_scale is not None:
-        args += ["--set", f"pinscope_sim_rate_scale_text={rate_scale}"]
+        args += ["--set", f"pinscope_sim_rate_scale={rate_scale}"]
     return args
 
 

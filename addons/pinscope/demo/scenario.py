@@ -15,7 +15,7 @@ from typing import Any
 
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App
 
-RATE_SCALE = 0.05  # simulator quotas x0.05: org_analytics allows 3 calls a minute, so a 429 comes fast
+RATE_SCALE = 0.1  # simulator quotas x0.1: org_analytics allows 6 calls a minute, so a 429 comes fast
 AD_ACCOUNT = "549755885175"
 CORE_RULES = (
     "insufficient-scope", "scope-not-granted", "token-expired", "authentication-failed", "missing-token",
@@ -25,6 +25,7 @@ CORE_RULES = (
 )
 FULL = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read", "ads:read",
         "ads:write", "catalogs:read", "billing:read")
+UNUSED = ("catalogs:write", "biz_access:read")  # granted to `full` but never needed: excessive access
 PIN = {"board_id": "549755885176", "title": "Lemon pasta in 15 minutes",
        "link": "https://example.com/pasta",
        "media_source": {"source_type": "image_url", "url": "https://example.com/pasta.jpg"}}
@@ -75,7 +76,7 @@ class Step:
 
 
 GRANTS = (
-    Grant("full", DEMO_STANDARD, FULL),
+    Grant("full", DEMO_STANDARD, FULL + UNUSED),
     Grant("reader", DEMO_STANDARD, ("pins:read", "user_accounts:read")),
     Grant("sandbox", DEMO_STANDARD, FULL[:5], "sandbox", rules=("sandbox-host-in-use",)),
     Grant("trial", DEMO_TRIAL, FULL[:4]),
@@ -91,7 +92,7 @@ def steps(today: dt.date) -> list[Step]:
     dates = {"start_date": day(30), "end_date": day(1)}
     analytics = {**dates, "granularity": "DAY", "columns": "SPEND_IN_MICRO_DOLLAR,IMPRESSION_1"}
     ads = f"api:/v5/ad_accounts/{AD_ACCOUNT}"
-    usage = Step("GET", "api:/v5/user_account/analytics", "account analytics (3 calls a minute here)",
+    usage = Step("GET", "api:/v5/user_account/analytics", "account analytics (6 calls a minute here)",
                  auth=full, query=dates)
     return [
         Step("GET", "api:/v5/user_account", "the account behind the token", auth=full),
@@ -126,7 +127,8 @@ def steps(today: dt.date) -> list[Step]:
         Step("POST", "api:/v5/pins", "a Trial app creating a Pin in production", ("trial-production-write",),
              auth="Bearer {trial}", json=PIN),
         # Rate limits
-        usage, usage,
+        usage, usage, usage, usage,
+        replace(usage, rules=("rate-limit-forecast",), note="at this pace the budget runs out before the reset"),
         replace(usage, rules=("rate-limit-low",), note="the last call of the minute"),
         replace(usage, rules=("rate-limited",), note="over the limit: 429"),
         replace(usage, rules=("retry-before-reset", "rate-limited"), note="retried before X-RateLimit-Reset"),

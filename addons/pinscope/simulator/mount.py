@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from mitmproxy import ctx, http
+from mitmproxy import ctx, exceptions, http
 from mitmproxy.addons.asgiapp import WSGIApp
 
 from pinscope.simulator.app import Simulator
@@ -42,16 +42,18 @@ class SimulatorMount:
 
     def load(self, loader) -> None:  # noqa: ANN001 (mitmproxy's Loader)
         """Declare the simulator's options."""
-        loader.add_option("pinscope_sim_token_ttl", float, float(self.base.token_ttl),
+        # Text options: mitmproxy cannot parse a float given with --set.
+        loader.add_option("pinscope_sim_token_ttl", str, f"{self.base.token_ttl:g}",
                           "Simulator: access token lifetime in seconds.")
-        loader.add_option("pinscope_sim_rate_scale", float, self.base.rate_scale,
-                          "Simulator: factor applied to every per-category rate-limit quota.")
+        loader.add_option("pinscope_sim_rate_scale", str, f"{self.base.rate_scale:g}",
+                          "Simulator: factor applied to every per-category rate-limit quota (e.g. 0.05).")
 
     def configure(self, updated: set[str]) -> None:
         """Rebuild the simulator when its options change; warn when connections are eager."""
         if {"pinscope_sim_token_ttl", "pinscope_sim_rate_scale"} & updated:
-            config = replace(self.base, token_ttl=ctx.options.pinscope_sim_token_ttl,
-                             rate_scale=ctx.options.pinscope_sim_rate_scale)
+            config = replace(self.base,
+                             token_ttl=_positive("pinscope_sim_token_ttl", ctx.options.pinscope_sim_token_ttl),
+                             rate_scale=_positive("pinscope_sim_rate_scale", ctx.options.pinscope_sim_rate_scale))
             self.simulator = Simulator(config)
             self.apps = addons(self.simulator)
         if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
@@ -62,3 +64,14 @@ class SimulatorMount:
         """Answer requests for the Pinterest API hosts from the simulator."""
         for app in self.apps:
             await app.request(flow)
+
+
+def _positive(name: str, text: str) -> float:
+    """A number above 0 from a text option, or an OptionsError naming the option."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise exceptions.OptionsError(f"{name} must be a number above 0, not {text!r}")
+    return value
