@@ -166,3 +166,16 @@ def test_html_chart_has_no_projection_for_a_slow_pace() -> None:
     chart = chart_of(simulated(10, 8, 0.01))
     assert "projection" not in chart and "dotted to zero" not in chart
     assert "Forecast at the last response" in chart and "lasts" in chart
+
+
+def test_a_short_burst_is_not_reported_as_running_out() -> None:
+    engine, rules = rules_per_flow(simulated(0.05, 3, 0.01))  # 3 quick calls: too few to call it a pace
+    assert not any("rate-limit-forecast" in r for r in rules)
+    report = build_report(engine.session, engine.catalog, generated_at=T0 + 60)
+    (f,) = report.rate_limits[0].forecasts
+    assert f.exhausts_before_reset and not f.warns
+    assert "too few calls to tell" in render_markdown(report)
+    assert "runs out before reset" not in render_markdown(report)
+    out = io.StringIO()
+    print_summary(Console(file=out, width=100, color_system=None), report)
+    assert "Forecast org_read" not in out.getvalue()

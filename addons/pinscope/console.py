@@ -84,7 +84,7 @@ def _forecast_lines(console: Console, report: Report) -> None:
     """One line per token whose budget was heading for a 429 at its last response."""
     for r in report.rate_limits:
         for f in r.forecasts:
-            if f.exhausts_before_reset:
+            if f.warns:
                 pace, remaining, reset_in, runs_out, _ = forecast_cells(f)
                 console.print(Text.assemble((f"Forecast {r.category} ", "yellow"), f"{f.token}: {pace}, "
                                             f"{remaining} left, runs out in {runs_out}, resets in {reset_in}"))

@@ -61,7 +61,7 @@ def forecast_facts(r: RateLimitReport) -> Html:
         pace, remaining, reset_in, runs_out, verdict = forecast_cells(f)
         items.append(el("li", el("code", f.token), f": {pace}, {remaining} left, runs out in {runs_out}, "
                         f"resets in {reset_in}: ",
-                        el("span", verdict, cls="bad" if f.exhausts_before_reset else None)))
+                        el("span", verdict, cls="bad" if f.warns else None)))
     return el("div", el("strong", "Forecast at the last response"), el("ul", *items), cls="forecast")
 
 
@@ -74,12 +74,12 @@ def projection_layers(r: RateLimitReport) -> list[Layer]:
     colours = {token: i % SERIES for i, token in enumerate(dict.fromkeys(p.token for p in r.points))}
     return [_projection(f, f.remaining, f.exhausts_at.timestamp(), colours.get(f.token, 0))
             for f in r.forecasts
-            if f.exhausts_before_reset and f.exhausts_at is not None and f.remaining is not None]
+            if f.warns and f.exhausts_at is not None and f.remaining is not None]
 
 
 def projection_end(r: RateLimitReport) -> float | None:
     """The latest projected exhaustion, so the chart's time axis can reach it."""
-    ends = [f.exhausts_at.timestamp() for f in r.forecasts if f.exhausts_before_reset and f.exhausts_at]
+    ends = [f.exhausts_at.timestamp() for f in r.forecasts if f.warns and f.exhausts_at]
     return max(ends, default=None)
 
 

@@ -69,6 +69,8 @@ class ForecastReport(_Model):
     seconds_to_exhaustion: float | None
     exhausts_at: datetime | None = Field(description="when remaining reaches 0 at this pace (charts)")
     exhausts_before_reset: bool
+    warns: bool = Field(description="enough recent calls and quota used to trust the projection "
+                                    "(the test rate-limit-forecast applies)")
     safe_pace_per_second: float | None = Field(description="the fastest pace that lasts until the reset")
 
 
@@ -103,7 +105,7 @@ def forecast_report(f: Forecast) -> ForecastReport:
         lookback_seconds=f.lookback, remaining=f.remaining, limit=f.limit, window_seconds=f.window,
         reset_at=_when(f.now + f.reset_in) if f.reset_in is not None else None,
         seconds_to_exhaustion=_round(exhaust), exhausts_at=_when(f.now + exhaust) if exhaust is not None else None,
-        exhausts_before_reset=f.exhausts_before_reset, safe_pace_per_second=_round(f.safe_pace),
+        exhausts_before_reset=f.exhausts_before_reset, warns=f.warns, safe_pace_per_second=_round(f.safe_pace),
     )
 
 
@@ -136,5 +138,6 @@ def forecast_cells(f: ForecastReport) -> list[str]:
         f"{f.pace_per_second:.1f} req/s" if f.pace_per_second >= 1 else f"{f.pace_per_second * 60:.1f} req/min")
     remaining = "-" if f.remaining is None else f"{f.remaining}" + (f" of {f.limit}" if f.limit else "")
     reset_in = (f.reset_at - f.as_of).total_seconds() if f.reset_at else None
-    verdict = "runs out before reset" if f.exhausts_before_reset else "lasts" if f.pace_per_second else "-"
+    verdict = ("runs out before reset" if f.warns else "too few calls to tell" if f.exhausts_before_reset
+               else "lasts" if f.pace_per_second else "-")
     return [pace, remaining, _seconds(reset_in), _seconds(f.seconds_to_exhaustion), verdict]
