@@ -50,6 +50,15 @@ def test_existing_comment_is_kept_and_lines_are_not_duplicated() -> None:
     assert len(f.metadata["pinscope"]) == 1
 
 
+def test_later_errors_move_ahead_of_earlier_warnings() -> None:
+    f = flow("GET", "/v5/boards", status=401)
+    f.comment = "my own note"
+    annotate(f, [WARN, INFO])  # request phase
+    annotate(f, [RATE])  # response phase: an error, which mitmweb's narrow column must show first
+    assert f.comment.splitlines() == ["my own note", comment_line(RATE), comment_line(WARN), comment_line(INFO)]
+    assert [item["rule"] for item in f.metadata["pinscope"]] == [WARN.rule, INFO.rule, RATE.rule]
+
+
 def test_no_findings_change_nothing() -> None:
     f = flow("GET", "/v5/pins/1")
     before = f.get_state()

@@ -11,7 +11,7 @@ from mitmproxy.contentviews import Metadata
 from mitmproxy.test import taddons
 
 from pinscope.addon import Pinscope
-from pinscope.contentview import PinterestContentview, register
+from pinscope.contentview import WIDTH, PinterestContentview, register
 from tests.flowkit import ACCESS, AUTH_CODE, REFRESH, SECRETS, error, flow, token_grant
 
 VIEW = PinterestContentview()
@@ -58,8 +58,10 @@ def test_prettify_shows_findings_context_and_pretty_body(tctx: taddons.context) 
     analysed(tctx, f)
     text = contentviews.prettify_message(f.response, f).text
     found = f.metadata["pinscope"][0]
+    folded = " ".join(text.split())  # long lines are folded at WIDTH columns
     for value in (found["rule"], found["severity"], found["message"], found["fix"], found["docs"]):
-        assert value in text
+        assert value in folded
+    assert max(len(line) for line in text.split("\n\n")[0].splitlines()) <= WIDTH
     context = f.metadata["pinscope_context"]
     assert f"operation: {context['operation']}" in text
     assert "required scopes: boards:read AND pins:read" in text

@@ -26,8 +26,8 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
     """Add findings to the flow's comment, marker and metadata; True when anything changed."""
     if not findings:
         return False
-    changed = _add_comment(flow, [comment_line(f) for f in findings])
-    changed |= _add_metadata(flow, [f.as_dict() for f in findings])
+    changed = _add_metadata(flow, [f.as_dict() for f in findings])
+    changed |= _write_comment(flow)
     changed |= _raise_marker(flow, worst(findings))
     return changed
 
@@ -55,13 +55,18 @@ def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:
     return out
 
 
-def _add_comment(flow: http.HTTPFlow, lines: list[str]) -> bool:
-    """Append lines not already present; the user's own comment text stays first."""
-    existing = flow.comment.splitlines()
-    new = [line for line in dict.fromkeys(lines) if line not in existing]
-    if not new:
+def _write_comment(flow: http.HTTPFlow) -> bool:
+    """The user's own comment lines first, then one line per finding, worst first.
+
+    Worst first because mitmweb's comment column shows only the start: an error found on the
+    response must not hide behind a warning found on the request.
+    """
+    ours = [comment_line(f) for f in sorted(stored_findings(flow), key=lambda f: f.severity.rank)]
+    theirs = [line for line in flow.comment.splitlines() if line not in set(ours)]
+    comment = "\n".join([*theirs, *dict.fromkeys(ours)])
+    if comment == flow.comment:
         return False
-    flow.comment = "\n".join([*existing, *new]) if flow.comment else "\n".join(new)
+    flow.comment = comment
     return True
 
 

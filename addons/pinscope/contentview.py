@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -13,6 +14,7 @@ from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
 from pinscope.redact import SECRET_FIELDS
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 
+WIDTH = 100  # columns of the findings header
 PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings
 
 
@@ -47,15 +49,16 @@ def _findings_lines(findings: list[dict[str, Any]]) -> list[str]:
         return ["pinscope: no findings"]
     lines = [f"pinscope findings ({len(findings)}):"]
     for item in findings:
-        lines += [
-            f"- rule: {item.get('rule')}",
-            f"  severity: {item.get('severity')}",
-            f"  title: {item.get('title')}",
-            f"  message: {item.get('message')}",
-            f"  fix: {item.get('fix')}",
-            f"  docs: {item.get('docs')}",
-        ]
+        lines.append(f"- rule: {item.get('rule')}")
+        for key in ("severity", "title", "message", "fix", "docs"):
+            lines += _wrapped(f"  {key}: ", str(item.get(key)))
     return lines
+
+
+def _wrapped(head: str, text: str) -> list[str]:
+    """Long messages and fixes folded at WIDTH so mitmweb's pane needs no sideways scrolling."""
+    return textwrap.wrap(text, WIDTH, initial_indent=head, subsequent_indent="    ",
+                         break_long_words=False, break_on_hyphens=False) or [head.rstrip()]
 
 
 def _context_lines(context: dict[str, Any]) -> list[str]:

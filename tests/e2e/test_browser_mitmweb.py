@@ -135,8 +135,9 @@ def test_selected_flow_shows_the_pinterest_view_with_the_fix(page: Any) -> None:
     assert view.locator(".controls h5").inner_text().strip() == "Pinterest"
     text = view.locator("pre").inner_text()
     assert "- rule: insufficient-scope" in text and "required scopes: boards:read" in text
-    fix = next(line for line in text.splitlines() if line.strip().startswith("fix:") and "scopes" in line)
-    assert "boards:read" in fix
+    finding = " ".join(text.split()).split("- rule: insufficient-scope", 1)[1]  # long lines are folded
+    fix = finding.split(" fix: ", 1)[1].split(" docs: ", 1)[0]
+    assert "boards:read" in fix and "new token" in fix
 
 
 def test_comment_filter_narrows_the_list(page: Any) -> None:

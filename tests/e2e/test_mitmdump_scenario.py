@@ -81,7 +81,8 @@ def test_each_call_gets_exactly_its_rules(played: Played, index: int) -> None:
         assert all(finding[key] for key in ("rule", "severity", "title", "message", "fix", "docs"))
     lines = flow.comment.splitlines()
     assert len(lines) == len(findings)
-    assert all(line.startswith(f"{f['rule']}: ") and "Fix: " in line for line, f in zip(lines, findings))
+    worst_first = sorted(findings, key=lambda f: Severity(f["severity"]).rank)
+    assert all(line.startswith(f"{f['rule']}: ") and "Fix: " in line for line, f in zip(lines, worst_first))
     worst = min((Severity(f["severity"]) for f in findings), key=lambda s: s.rank)
     assert flow.marked == MARKERS[worst.value]
 
@@ -93,7 +94,7 @@ def test_insufficient_scope_names_operation_scopes_and_token(played: Played) -> 
     reader = played.wallet["reader"]
     assert "GET /v5/boards" in finding["message"] and "boards:read" in finding["message"]
     assert classify_token(reader).label in finding["message"]
-    assert flow.comment.splitlines()[-1].startswith("insufficient-scope: GET /v5/boards")
+    assert flow.comment.splitlines()[0].startswith("insufficient-scope: GET /v5/boards")  # the error first
     assert flow.marked == ":no_entry:"
     context = flow.metadata["pinscope_context"]
     assert (context["operation"], context["scopes"], context["category"]) == \
@@ -106,7 +107,8 @@ def test_rate_limited_flow_carries_the_policy_and_reset(played: Played) -> None:
     message = next(f for f in limited[0].metadata["pinscope"] if f["rule"] == "rate-limited")["message"]
     quota = max(1, int(CATEGORY_PER_MINUTE["org_analytics"] * RATE_SCALE))
     assert "org_analytics" in message and f"{quota};w=60" in limited[0].response.headers["x-ratelimit-limit"]
-    assert limited[1].comment.startswith("retry-before-reset: ")
+    first, second = limited[1].comment.splitlines()
+    assert first.startswith("rate-limited: ") and second.startswith("retry-before-reset: ")
 
 
 def test_report_written_at_exit_names_every_rule(played: Played) -> None:
