@@ -82,7 +82,14 @@ def test_rules_table_lists_every_rule_whole() -> None:
     text = clean(out.getvalue())
     for rule in rules.values():
         assert f" {rule.id} " in text, f"{rule.id} is cut or missing"
-    assert "insufficient-scope" in text and "https://" in text
+    assert "insufficient-scope" in text and "https://" not in text  # 100 columns: no room for links
+    assert "pinscope rules ID" in text
+
+
+def test_rules_table_on_a_wide_terminal_has_the_docs_links() -> None:
+    out = io.StringIO()
+    render.print_rules(Console(file=out, width=render.WIDE, color_system=None), default_rules().values())
+    assert "https://developers.pinterest.com/docs/" in out.getvalue()
 
 
 def test_one_rule_in_full() -> None:

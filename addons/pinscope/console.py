@@ -17,6 +17,7 @@ from pinscope.report.model import Report
 from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
 from pinscope.rulebook import Rule, Severity
 
+WIDE = 140  # columns from which `pinscope rules` shows the docs links too
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 LABEL = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN", Severity.INFO: "INFO"}
 
@@ -122,15 +123,19 @@ def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:
 def print_rules(console: Console, rules: Iterable[Rule]) -> None:
     """Every rule as a table: id, severity, title, docs link."""
     ordered = sorted(rules, key=lambda r: (r.severity.rank, r.id))
-    table = Table(box=box.SIMPLE_HEAD)
+    # A narrow terminal drops the links rather than fold every row into five lines.
+    with_docs = console.width >= WIDE
+    table = Table(box=box.SIMPLE_HEAD,
+                  caption=None if with_docs else "`pinscope rules ID` shows a rule in full, with its docs link")
     # Ids are what users type: never cut them; links fold rather than lose their end.
     table.add_column("ID", no_wrap=True, min_width=max((len(r.id) for r in ordered), default=2))
     table.add_column("Severity", no_wrap=True)
     table.add_column("Title", ratio=1)
-    table.add_column("Docs", overflow="fold", ratio=1)
+    if with_docs:
+        table.add_column("Docs", overflow="fold", ratio=1)
     for rule in ordered:
-        table.add_row(_text(rule.id, "bold"), _text(rule.severity.value, STYLE[rule.severity]),
-                      _text(rule.title), _text(rule.docs))
+        cells = [_text(rule.id, "bold"), _text(rule.severity.value, STYLE[rule.severity]), _text(rule.title)]
+        table.add_row(*cells, *([_text(rule.docs)] if with_docs else []))
     console.print(table)
 
 
