@@ -5,15 +5,14 @@ The files live in `rules/published/` and are validated when loaded, like the rul
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from pinscope.paths import rules_dir
-from pinscope.rulebook import RuleFileError
+from pinscope.rulebook import load_data
 
 Quota = Annotated[int, Field(gt=0)]
 Text = Annotated[str, Field(min_length=3)]
@@ -57,21 +56,6 @@ class ChecklistFile(_Data):
 
     source: HttpUrl
     steps: Annotated[list[ChecklistStep], Field(min_length=1)]
-
-
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def load_data(path: Path, model: type[Model]) -> Model:
-    """Read and validate one data file; RuleFileError names the file and the reason."""
-    try:
-        return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise RuleFileError(f"{path}: {err}") from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "file"
-        raise RuleFileError(f"{path}: {where}: {first['msg']}") from None
 
 
 def published_dir() -> Path:

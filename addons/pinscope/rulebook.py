@@ -7,7 +7,7 @@ import tomllib
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
@@ -93,17 +93,24 @@ class RuleFileError(Exception):
     """A rule file that cannot be used; the message names the file and the reason."""
 
 
-def load_rule(path: Path) -> Rule:
-    """Read and validate one rule file."""
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def load_data(path: Path, model: type[Model]) -> Model:
+    """Read and validate one TOML data file; RuleFileError names the file and the reason."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        rule = Rule.model_validate(data)
+        return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise RuleFileError(f"{path}: {err}") from None
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
         raise RuleFileError(f"{path}: {where}: {first['msg']}") from None
+
+
+def load_rule(path: Path) -> Rule:
+    """Read and validate one rule file (its id must be its file name)."""
+    rule = load_data(path, Rule)
     if rule.id != path.stem:
         raise RuleFileError(f"{path}: id {rule.id!r} does not match the file name")
     return rule
