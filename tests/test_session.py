@@ -94,13 +94,23 @@ def test_history_and_request_ids_are_bounded() -> None:
 def test_record_counts_and_caps_examples() -> None:
     session = Session()
     finding = RenderedFinding("rate-limited", Severity.ERROR, "t", "m", "f", "https://d", None)
-    ex = from_flow(flow("GET", "/v5/boards", status=429, rid="rid-9"))
-    for _ in range(MAX_EXAMPLES + 3):
-        session.record(ex, [finding])
+    for i in range(MAX_EXAMPLES + 3):
+        session.record(from_flow(flow("GET", "/v5/boards", status=429, rid="rid-9", at=i)), [finding])
     log = session.rules["rate-limited"]
     assert log.count == MAX_EXAMPLES + 3 and len(log.examples) == MAX_EXAMPLES
     assert log.examples[0].request_id == "rid-9" and log.examples[0].status == 429
     assert session.severities == {"error": MAX_EXAMPLES + 3}
+
+
+def test_a_rule_found_in_both_phases_counts_once_per_flow() -> None:
+    session = Session()
+    finding = RenderedFinding("sandbox-endpoint-unavailable", Severity.ERROR, "t", "m", "f", "https://d", None)
+    one, two = (from_flow(flow("GET", "/v5/search/pins", host=SANDBOX, status=400, at=i)) for i in (0, 1))
+    session.record(one, [finding])  # request phase
+    session.record(one, [finding])  # response phase
+    session.observe(one, None)
+    session.record(two, [finding])
+    assert session.rules[finding.rule].count == 2 and len(session.rules[finding.rule].examples) == 2
 
 
 def test_first_and_last_seen() -> None:

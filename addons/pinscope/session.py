@@ -103,6 +103,8 @@ class Session:
         self.last_seen: float | None = None
         # Request-phase examples waiting for their response; bounded, as examples are capped per rule.
         self._awaiting: dict[str, list[Example]] = {}
+        # Rules already counted for a flow in progress: a rule seen in both phases counts once per flow.
+        self._counted: dict[str, set[str]] = {}
         self.app_ids: Counter[str] = Counter()  # public OAuth client ids of accepted /oauth/token calls
         self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
 
@@ -125,6 +127,7 @@ class Session:
     def observe(self, ex: Exchange, op: Operation | None) -> None:
         """Fold a completed exchange into the session."""
         self.flows += 1
+        self._counted.pop(ex.flow_id, None)
         for example in self._awaiting.pop(ex.flow_id, ()):
             example.status, example.request_id = ex.status, ex.request_id
             example.error_code, example.error_message = ex.error_code, _masked(ex.error_message)
@@ -205,7 +208,11 @@ class Session:
 
     def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
         """Count findings by rule and keep a few example flows."""
+        counted = self._counted.setdefault(ex.flow_id, set())
         for finding in findings:
+            if finding.rule in counted:
+                continue
+            counted.add(finding.rule)
             log = self.rules.get(finding.rule)
             if log is None:
                 log = self.rules[finding.rule] = RuleLog(finding)

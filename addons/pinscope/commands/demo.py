@@ -8,7 +8,7 @@ from pathlib import Path
 from pinscope.commands import CommandError
 from pinscope.report import check_report_path
 
-DEFAULT_REPORT = "pinscope-demo-report.json"
+DEFAULT_REPORT = "pinscope-demo-report.html"  # a page to open in a browser
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="run the scenario under mitmdump instead, print the summary and exit "
                              "(status 1 when a core rule did not show up)")
     parser.add_argument("--report", metavar="PATH", default=DEFAULT_REPORT,
-                        help=f"where the report is written when the demo stops (.json or .md; default "
+                        help=f"where the report is written when the demo stops (.html, .md or .json; default "
                              f"{DEFAULT_REPORT} in the current folder)")
     parser.add_argument("--listen-port", type=int, default=8080, metavar="N",
                         help="proxy port (default 8080, or any free port when it is taken; 0: any free port)")
