@@ -102,3 +102,15 @@ def test_repeated_registration_keeps_one_working_view(tctx: taddons.context) -> 
     f = flow("GET", "/v5/pins/1", status=401, body=error(3, "Not authorized"))
     analysed(tctx, f)
     assert contentviews.prettify_message(f.response, f).view_name == "Pinterest"
+
+
+def test_findings_are_shown_worst_first() -> None:
+    f = flow("GET", "/v5/boards", status=401, body=error(3, "Not authorized"))
+    f.metadata["pinscope"] = [
+        {"rule": "scope-not-granted", "severity": "warning", "title": "t", "message": "m", "fix": "x",
+         "docs": "https://d"},
+        {"rule": "insufficient-scope", "severity": "error", "title": "t", "message": "m", "fix": "x",
+         "docs": "https://d"},
+    ]
+    text = VIEW.prettify(f.response.content, Metadata(flow=f))
+    assert text.index("rule: insufficient-scope") < text.index("rule: scope-not-granted")

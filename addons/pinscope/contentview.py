@@ -48,11 +48,16 @@ def _findings_lines(findings: list[dict[str, Any]]) -> list[str]:
     if not findings:
         return ["pinscope: no findings"]
     lines = [f"pinscope findings ({len(findings)}):"]
-    for item in findings:
+    for item in sorted(findings, key=_rank):  # worst first, as in the comment
         lines.append(f"- rule: {item.get('rule')}")
         for key in ("severity", "title", "message", "fix", "docs"):
             lines += _wrapped(f"  {key}: ", str(item.get(key)))
     return lines
+
+
+def _rank(item: dict[str, Any]) -> int:
+    """0 for error, 1 for warning, 2 for info (and anything unreadable last)."""
+    return {"error": 0, "warning": 1, "info": 2}.get(str(item.get("severity")), 3)
 
 
 def _wrapped(head: str, text: str) -> list[str]:
