@@ -129,3 +129,13 @@ def test_generic_bodies_by_method(http: httpx.Client) -> None:
     assert created["name"] == "Spring" and created["id"].isdigit()
     deleted = http.delete("/v5/boards/123")
     assert deleted.status_code == 204 and deleted.content == b""
+
+
+def test_bulk_ad_create_reports_each_failed_item(http: httpx.Client) -> None:
+    good = {"ad_group_id": "2680059592705", "creative_type": "REGULAR", "pin_id": "687195134316"}
+    reply = http.post("/v5/ad_accounts/549755885175/ads", json=[good, {**good, "pin_id": None}])
+    assert reply.status_code == 200
+    first, second = reply.json()["items"]
+    assert first["exceptions"] is None and first["data"]["pin_id"] == good["pin_id"] and first["data"]["id"]
+    assert second["data"] is None and second["exceptions"]["code"] == 1
+    assert "pin_id" in second["exceptions"]["message"]

@@ -148,6 +148,11 @@ def steps(today: dt.date) -> list[Step]:
         Step("POST", f"{ads}/ads", "an ad without is_removable", ("ad-only-pin",), auth=full,
              json=[{"ad_group_id": "2680059592705", "creative_type": "REGULAR", "pin_id": "687195134316",
                     "name": "Lemon pasta promo", "status": "ACTIVE"}]),
+        Step("POST", f"{ads}/ads", "a bulk create where one ad fails", ("bulk-item-errors",), auth=full,
+             json=[{"ad_group_id": "2680059592705", "creative_type": "REGULAR", "pin_id": "687195134316",
+                    "name": "Lemon pasta promo", "status": "ACTIVE", "is_removable": True},
+                   {"ad_group_id": "2680059592705", "creative_type": "REGULAR", "name": "No Pin yet",
+                    "status": "ACTIVE", "is_removable": True}]),
         *[Step("GET", "api:/v5/ad_accounts", f"a server error ({n} of 3)", (rule,), auth=full, fault="500")
           for n, rule in ((1, "server-error"), (2, "server-error"), (3, "server-error-persistent"))],
         Step("POST", f"{ads}/events", "an endpoint that was ramped down", ("endpoint-ramped-down",), auth=full,

@@ -90,6 +90,28 @@ def pins_create(call: Call) -> Reply:
     return Reply(201, pin)
 
 
+AD_REQUIRED = ("ad_group_id", "creative_type", "pin_id")  # AdCreateRequest's required fields [spec]
+
+
+def ads_create(call: Call) -> Reply:
+    """POST /ad_accounts/{id}/ads: AdArrayResponse [spec]; an ad missing a required field gets `exceptions`.
+
+    The per-item code and wording are inferred (code 1 is Pinterest's invalid-parameter code) [inf].
+    """
+    sent = call.request.json if isinstance(call.request.json, list) else []
+    items = []
+    for i, ad in enumerate(item if isinstance(item, dict) else {} for item in sent):
+        missing = [name for name in AD_REQUIRED if not ad.get(name)]
+        if missing:
+            items.append({"data": None, "exceptions": {
+                "code": 1, "message": f"Invalid parameters: {', '.join(missing)} is required."}})
+        else:
+            ad_id = sim_id(call.world.seed, "ad", f"{call.serial}-{i}")
+            items.append({"data": {**ad, "id": ad_id, "ad_account_id": call.params["ad_account_id"]},
+                          "exceptions": None})
+    return Reply(200, {"items": items})
+
+
 def ad_accounts_list(call: Call) -> Reply:
     """GET /ad_accounts."""
     return _page(call.world.ad_accounts())
@@ -117,6 +139,7 @@ REALISTIC: dict[str, Callable[[Call], Reply]] = {
     "ad_accounts/list": ad_accounts_list,
     "ad_accounts/get": ad_account_get,
     "ad_account/analytics": ad_account_analytics,
+    "ads/create": ads_create,
 }
 
 
