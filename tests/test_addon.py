@@ -174,6 +174,25 @@ def test_failing_detector_does_not_cost_the_flow(tctx) -> None:
     assert f.response.status_code == 401 and rules_of(f) == []
 
 
+def test_failing_detector_is_logged_once_by_rule_id_while_the_others_annotate(tctx, caplog) -> None:
+    from pinscope.detectors import ALL
+
+    @detects("rate-limited", "spam-blocked")
+    def broken(ex, ctx):
+        raise ZeroDivisionError("detector bug")
+
+    addon = Pinscope(Engine(detectors=(broken, *ALL)))
+    flows = [scope_401(), scope_401()]
+    before = [f.response.get_state() for f in flows]
+    with caplog.at_level(logging.DEBUG, logger="pinscope"):
+        run(addon, *flows)
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(failures) == 1 and "rate-limited,spam-blocked" in failures[0].getMessage()
+    assert "broken" in failures[0].getMessage() and failures[0].exc_info is not None
+    assert all(rules_of(f) == ["insufficient-scope"] for f in flows)  # the other detectors still ran
+    assert [f.response.get_state() for f in flows] == before and addon.failed_hooks == set()
+
+
 def test_non_pinterest_flows_are_untouched_and_never_parsed(tctx, addon: Pinscope, monkeypatch) -> None:
     def forbidden(flow):
         raise AssertionError("non-Pinterest flow was parsed")

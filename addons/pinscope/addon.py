@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from pinscope.rulebook import Severity
 
 logger = logging.getLogger("pinscope")
 SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
+RULE_ID = re.compile(r"[a-z0-9-]{1,64}")
+MAX_PENDING = 10_000  # request-phase Exchanges kept for their response; the oldest go first
 
 
 def never_raises(hook: Callable[..., None]) -> Callable[..., None]:
@@ -48,6 +51,8 @@ class Pinscope:
         self.terminal = False
         self.console: Any = None  # a rich Console, created on first use (tests pass their own)
         self.failed_hooks: set[str] = set()
+        # flow id -> (request_key, request-phase Exchange): the response phase reuses its request fields.
+        self._pending: dict[str, tuple[tuple[object, ...], exchange.Exchange]] = {}
 
     def load(self, loader: Loader) -> None:
         """Declare the options and register the "Pinterest" contentview."""
@@ -81,27 +86,41 @@ class Pinscope:
     @never_raises
     def request(self, flow: http.HTTPFlow) -> None:
         """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
+        if not exchange.candidate(flow.request):  # other traffic: nothing to read, no header to strip
+            return
         silence = flow.request.headers.pop(SILENCE_HEADER, None)  # first, so a failure cannot leak it
-        if not _analyzed(flow):
+        if not _wanted(flow.request):
             return
         if silence is not None:
-            flow.metadata[SILENCE_KEY] = silence
-        self._analyze(flow, completed=False)
+            flow.metadata[SILENCE_KEY] = _rule_ids(silence)
+        ex = self._analyze(flow, completed=False)
+        if len(self._pending) >= MAX_PENDING:
+            del self._pending[next(iter(self._pending))]
+        self._pending[flow.id] = (exchange.request_key(flow.request), ex)
 
     @never_raises
     def response(self, flow: http.HTTPFlow) -> None:
         """Response-phase findings (mitmproxy pushes the updated flow to mitmweb itself)."""
-        if _analyzed(flow):
-            self._analyze(flow, completed=True)
+        before = self._recall(flow)
+        if before is not None or _analyzed(flow):
+            self._analyze(flow, completed=True, before=before)
 
     @never_raises
     def error(self, flow: http.HTTPFlow) -> None:
         """A flow without a response still gets its response-phase findings (status None)."""
-        if flow.response is None and _analyzed(flow):  # with a response, response() ran or will
-            self._analyze(flow, completed=True)
+        if flow.response is None:  # with a response, response() ran or will
+            before = self._recall(flow)
+            if before is not None or _analyzed(flow):
+                self._analyze(flow, completed=True, before=before)
 
-    def _analyze(self, flow: http.HTTPFlow, *, completed: bool) -> None:
-        ex = exchange.from_flow(flow)  # rebuilt per phase: the response exists later, bodies change
+    def _recall(self, flow: http.HTTPFlow) -> exchange.Exchange | None:
+        """The flow's request-phase Exchange, if its request is still the one analysed then."""
+        key, before = self._pending.pop(flow.id, (None, None))
+        return before if key is not None and exchange.unchanged(key, flow.request) else None
+
+    def _analyze(self, flow: http.HTTPFlow, *, completed: bool,
+                 before: exchange.Exchange | None = None) -> exchange.Exchange:
+        ex = exchange.from_flow(flow, before)  # rebuilt per phase: the response exists later, bodies change
         if SILENCE_KEY in flow.metadata:
             ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
@@ -110,6 +129,7 @@ class Pinscope:
         annotate.annotate(flow, findings)
         if self.terminal and completed:
             self._print(ex, annotate.stored_findings(flow))
+        return ex
 
     def _print(self, ex: exchange.Exchange, findings: list[RenderedFinding]) -> None:
         from pinscope.console import finding_line  # written alongside the report package
@@ -183,7 +203,17 @@ class Pinscope:
 
 def _analyzed(flow: http.HTTPFlow) -> bool:
     """Pinterest API calls, and other requests that might carry a Pinterest token."""
-    return flow.request.pretty_host.lower() in exchange.API_HOSTS or exchange.might_leak(flow.request)
+    return exchange.candidate(flow.request) and _wanted(flow.request)
+
+
+def _wanted(request: http.Request) -> bool:
+    """_analyzed() once exchange.candidate() said yes."""
+    return exchange.pretty_host(request).lower() in exchange.API_HOSTS or exchange.might_leak(request)
+
+
+def _rule_ids(value: str) -> str:
+    """The id-shaped parts of an X-Pinscope-Silence value: whatever else was pasted there stays out."""
+    return ", ".join(part for part in (p.strip() for p in value.split(",")) if RULE_ID.fullmatch(part))
 
 
 def _fraction(value: str) -> float:

@@ -15,6 +15,7 @@ from pinscope.session import Session
 
 logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
+MATCH_CACHE = 1024  # (method, api path) -> Match entries kept; each flow asks up to four times
 
 
 class Engine:
@@ -33,12 +34,32 @@ class Engine:
         self.detectors = tuple(detectors)
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
+        self._matches: dict[tuple[str, str], Match] = {}
+        self._phases: tuple[tuple[Detector, ...], dict[str, tuple[Detector, ...]]] = ((), {})
 
     def match(self, ex: Exchange) -> Match | None:
         """The operation an API request calls (None off the API)."""
         if ex.api_path is None:
             return None
-        return self.catalog.match(ex.method, ex.api_path)
+        key = (ex.method, ex.api_path)
+        match = self._matches.get(key)
+        if match is None:
+            if len(self._matches) >= MATCH_CACHE:
+                self._matches.clear()
+            match = self._matches[key] = self.catalog.match(*key)
+        return match
+
+    def _for_phase(self, phase: str) -> tuple[Detector, ...]:
+        """The detectors of one phase, in order (recomputed if `detectors` is replaced).
+
+        A detector without rules is left out: silencing nothing already silences all of its rules.
+        """
+        detectors, by_phase = self._phases
+        if detectors is not self.detectors:
+            by_phase = {phase: tuple(d for d in self.detectors if d.phase == phase and d.rules)
+                        for phase in ("request", "response")}
+            self._phases = (self.detectors, by_phase)
+        return by_phase.get(phase, ())
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Request-phase findings (before the response exists)."""
@@ -59,11 +80,11 @@ class Engine:
                       ex.timestamp if now is None else now, self.settings)
         silenced = self.settings.silence | _header_silence(ex)
         rendered: list[RenderedFinding] = []
-        for detector in self.detectors:
-            if detector.phase != phase or silenced.issuperset(detector.rules):
+        for detector in self._for_phase(phase):
+            if silenced and silenced.issuperset(detector.rules):
                 continue
             try:
-                found = list(detector(ex, ctx))
+                found = list(detector.fn(ex, ctx))
             except Exception:  # noqa: BLE001 - one broken detector must not cost the others
                 self._log_failure(detector)
                 continue

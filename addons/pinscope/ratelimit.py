@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Absurd values are clamped rather than trusted: no real quota or window is this large.
 MAX_VALUE = 10**9
@@ -52,6 +53,12 @@ def _number(text: str) -> float | None:
 
 def parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
     """`100, 100;w=1, 1000;w=60` -> (100, ((100, 1), (1000, 60))); `100` -> (100, ())."""
+    # A server sends the same few values over and over: remember short ones.
+    return _parse_limit(value) if len(value) <= 200 else _parse_limit.__wrapped__(value)
+
+
+@lru_cache(maxsize=256)
+def _parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
     limit: int | None = None
     windows: list[tuple[int, int]] = []
     for item in value.split(",")[:16]:

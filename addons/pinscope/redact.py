@@ -17,6 +17,7 @@ SECRET_FIELDS = frozenset({
     "password", "conversion_token",
 })
 QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
+FIELD_WORD = re.compile(r"[a-z_]+")
 # The cheap pre-filter: the start of a v5 token ("pina_", "pinr.") anywhere in bytes.
 TOKEN_START = re.compile(rb"pin[ar][._]")
 
@@ -25,7 +26,9 @@ Found = tuple[tuple[str, Credential], ...]
 
 def is_secret(key: str, value: str) -> bool:
     """Whether a field's value must be masked (by its name or by its token shape)."""
-    return key.lower() in SECRET_FIELDS or TOKEN_IN_TEXT.search(value) is not None
+    key = key.lower()
+    return (key in SECRET_FIELDS or TOKEN_IN_TEXT.search(value) is not None
+            or any(word in SECRET_FIELDS for word in FIELD_WORD.findall(key)))  # `??code`, `data[code]`
 
 
 def mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -33,6 +36,7 @@ def mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in pairs:
         value = mask(value) if is_secret(key, value) else value
+        key = mask_tokens(key)  # `?pina_…` alone makes the token a key
         out[key] = f"{out[key]},{value}" if key in out else value
     return out
 
@@ -40,9 +44,24 @@ def mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def masked_query(pairs: list[tuple[str, str]]) -> str:
     """The query string with secret values replaced by their labels (labels left readable)."""
     return "&".join(
-        f"{quote(key, safe='')}={mask(value) if is_secret(key, value) else quote(value, safe=',:')}"
+        f"{_shown_key(key)}={mask(value) if is_secret(key, value) else _quote(value, ',:')}"
         for key, value in pairs
     )
+
+
+def _shown_key(key: str) -> str:
+    """A query key as the masked URL shows it: tokens as labels, anything else percent-encoded."""
+    return mask_tokens(key) if TOKEN_IN_TEXT.search(key) else _quote(key, "")
+
+
+def _quote(text: str, safe: str) -> str:
+    """Percent-encode; undecodable bytes (kept as surrogates by mitmproxy) come back as `%FF`."""
+    return quote(text, safe=safe, errors="surrogateescape")
+
+
+def mask_tokens(text: str) -> str:
+    """`text` with every v5 token in it replaced by its label."""
+    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text) if "pin" in text else text
 
 
 def tokens_in(where: str, text: str) -> Found:

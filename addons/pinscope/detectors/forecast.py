@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pinscope.detectors.base import Context, Settings, detects, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
-from pinscope.intel.forecast import forecast, pace_text
+from pinscope.intel.forecast import MIN_USED, forecast, pace_text
 from pinscope.ratelimit import RateLimitPolicy
 
 
@@ -34,6 +34,8 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if op is None or op.category is None or policy is None or policy.remaining is None \
             or policy.reset_seconds is None or _low(policy, ctx.settings):
         return
+    if policy.limit and policy.limit - policy.remaining < MIN_USED * policy.limit:
+        return  # too little of the quota used to warn at any pace (Forecast.warns): skip the history
     state = ctx.session.rate(ex.credential, op.category)
     # Detectors run before the session folds this exchange in: add its own point.
     points = [*(state.history if state else ()), (ex.timestamp, policy.remaining, False)]

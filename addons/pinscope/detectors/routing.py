@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
+from functools import lru_cache
 from urllib.parse import unquote
 
 from pinscope.catalog import Catalog, Operation
@@ -32,9 +33,15 @@ LEGACY_PATHS = {"me": "/user_account", "users/me": "/user_account", "me/boards":
 
 def path_params(op: Operation, api_path: str) -> dict[str, str]:
     """The values of the operation's `{param}` segments in this request path."""
-    names = [s for s in op.path.split("/") if s]
+    names = _segments(op.path)
     values = [s for s in api_path.split("/") if s]
     return {n[1:-1]: unquote(v) for n, v in zip(names, values, strict=False) if n.startswith("{")}
+
+
+@lru_cache(maxsize=512)
+def _segments(template: str) -> tuple[str, ...]:
+    """An operation path's segments (split once per operation)."""
+    return tuple(s for s in template.split("/") if s)
 
 
 def _shape(path: str) -> str:
@@ -49,11 +56,32 @@ def nearest(catalog: Catalog, method: str, api_path: str, n: int = SUGGESTIONS) 
     if legacy is not None:
         ops = [op for op in catalog.operations if op.path == legacy]
         return sorted(ops, key=lambda op: (op.method != method, op.label))[:n]
-    shape = _shape(api_path)
-    scored = [(SequenceMatcher(None, shape, _shape(op.path)).ratio(), op) for op in catalog.operations]
-    scored = [(ratio + (0.05 if op.method == method else 0.0), op) for ratio, op in scored
-              if ratio >= MIN_SIMILARITY]
-    return [op for _, op in sorted(scored, key=lambda s: (-s[0], s[1].label))[:n]]
+    return list(_nearest_shape(catalog, method, _shape(api_path), n))
+
+
+@lru_cache(maxsize=4)
+def _shapes(catalog: Catalog) -> tuple[tuple[Operation, str], ...]:
+    """Every operation with its path shape, computed once per catalogue."""
+    return tuple((op, _shape(op.path)) for op in catalog.operations)
+
+
+@lru_cache(maxsize=512)
+def _nearest_shape(catalog: Catalog, method: str, shape: str, n: int) -> tuple[Operation, ...]:
+    """nearest() for a path shape; cached, as difflib costs milliseconds and clients repeat a wrong path."""
+    shapes = _shapes(catalog)
+    longest = max((len(s) for _, s in shapes), default=0)
+    if 2 * longest < MIN_SIMILARITY * (len(shape) + longest):  # too long to resemble any (and to cache)
+        return ()
+    scored = []
+    for op, op_shape in shapes:
+        matcher = SequenceMatcher(None, shape, op_shape)
+        # Upper bounds of ratio(), cheap to compute: the same operations pass, sooner.
+        if matcher.real_quick_ratio() < MIN_SIMILARITY or matcher.quick_ratio() < MIN_SIMILARITY:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= MIN_SIMILARITY:
+            scored.append((ratio + (0.05 if op.method == method else 0.0), op))
+    return tuple(op for _, op in sorted(scored, key=lambda s: (-s[0], s[1].label))[:n])
 
 
 def _labels(ops: list[Operation]) -> str:

@@ -68,10 +68,11 @@ def pace_text(per_second: float) -> str:
 
 def recent_pace(times: Iterable[float], now: float, lookback: float) -> tuple[int, float | None]:
     """(requests in (now - lookback, now], requests per second over their span)."""
-    recent = sorted(t for t in times if now - lookback < t <= now)
+    low = now - lookback
+    recent = [t for t in times if low < t <= now]  # a list, not sorted: runs per response over 500 points
     if len(recent) < 2:
         return len(recent), None
-    span = recent[-1] - recent[0]
+    span = max(recent) - min(recent)
     # n requests span n - 1 intervals; a span of zero (one instant) has no measurable pace.
     return len(recent), (len(recent) - 1) / span if span > 0 else None
 
@@ -81,7 +82,7 @@ def forecast(points: Sequence[Point], policy: RateLimitPolicy | None, reset_at: 
     """The forecast from response points, the latest policy and its reset time."""
     window = policy.binding_window if policy else None
     lookback = float(window) if window else DEFAULT_LOOKBACK
-    requests, pace = recent_pace((t for t, _, _ in points), now, lookback)
+    requests, pace = recent_pace([point[0] for point in points], now, lookback)
     remaining = policy.remaining if policy and policy.remaining is not None else \
         next((r for _, r, _ in reversed(points) if r is not None), None)
     return Forecast(
