@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pinscope.ratelimit import MAX_VALUE, parse_limit, parse_ratelimit
-from pinscope.redact import mask_pairs, masked_query
+from pinscope.redact import mask_pairs, mask_url_secrets, masked_query
 from pinscope.tokens import TOKEN_IN_TEXT, parse_authorization
+from tests.flowkit import APP_SECRET, AUTH_CODE
 from tests.test_fuzz_strategies import AUTHORIZATIONS, FUZZ, RATE_VALUES, TOKENS, secret_free
 
 header_text = st.one_of(st.sampled_from(RATE_VALUES), st.text(max_size=40),
@@ -60,3 +61,12 @@ def test_any_authorization_value_becomes_a_label_without_the_secret(value: str) 
 def test_masked_fields_and_query_never_show_a_token(pairs: list[tuple[str, str]]) -> None:
     assert not TOKEN_IN_TEXT.search(repr(mask_pairs(pairs)))
     assert not TOKEN_IN_TEXT.search(masked_query(pairs))
+
+
+@FUZZ
+@given(st.text(max_size=20), st.sampled_from(("code", "Client_Secret", "access_token", "refresh_token")),
+       st.sampled_from((AUTH_CODE, APP_SECRET, *TOKENS)), st.sampled_from(("?", "&", "#", ";")), st.text(max_size=20))
+def test_secret_url_parameters_in_any_text_are_masked(before: str, key: str, secret: str, sep: str,
+                                                       after: str) -> None:
+    text = f"{before}http://localhost:8085/{sep}{key}={secret}&state=1 {after}"
+    assert secret not in mask_url_secrets(text)

@@ -11,8 +11,8 @@ from mitmproxy import contentviews
 from mitmproxy.contentviews import Contentview, Metadata
 
 from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
-from pinscope.redact import SECRET_FIELDS
-from pinscope.tokens import TOKEN_IN_TEXT, mask
+from pinscope.redact import SECRET_FIELDS, mask_url_secrets
+from pinscope.tokens import mask
 
 WIDTH = 100  # columns of the findings header
 PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings
@@ -98,7 +98,7 @@ def _body(data: bytes, content_type: str | None) -> str:
         return "\n".join(f"{k}: {_masked_value(k, v)}" for k, v in pairs)
     if "\ufffd" in text[:1024]:
         return f"({len(data)} bytes of {content_type or 'binary data'}; choose another view to see them)"
-    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text)
+    return mask_url_secrets(text)
 
 
 def _masked(value: Any, key: str = "") -> Any:
@@ -115,4 +115,4 @@ def _masked(value: Any, key: str = "") -> Any:
 def _masked_value(key: str, value: str) -> str:
     if key.lower() in SECRET_FIELDS and value:
         return mask(value)
-    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), value)
+    return mask_url_secrets(value)  # tokens, and `?code=…` in a redirect URL

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pinscope.tokens import TOKEN_IN_TEXT, Credential, classify_token, mask
 
@@ -18,6 +18,8 @@ SECRET_FIELDS = frozenset({
 })
 QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 FIELD_WORD = re.compile(r"[a-z_]+")
+# `code=…` (and every other secret field) as a URL parameter inside some other text: a redirect URL.
+URL_SECRET = re.compile(r"(?<=[?&#;])(" + "|".join(sorted(SECRET_FIELDS)) + r")=([^&#\s\"'<>]+)", re.IGNORECASE)
 # The cheap pre-filter: the start of a v5 token ("pina_", "pinr.") anywhere in bytes.
 TOKEN_START = re.compile(rb"pin[ar][._]")
 
@@ -62,6 +64,13 @@ def _quote(text: str, safe: str) -> str:
 def mask_tokens(text: str) -> str:
     """`text` with every v5 token in it replaced by its label."""
     return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text) if "pin" in text else text
+
+
+def mask_url_secrets(text: str) -> str:
+    """`text` with secret URL parameters (`?code=…`, `&client_secret=…`) and tokens replaced by labels."""
+    if "=" in text:
+        text = URL_SECRET.sub(lambda m: f"{m[1]}={mask(unquote(m[2]))}", text)
+    return mask_tokens(text)
 
 
 def tokens_in(where: str, text: str) -> Found:

@@ -32,10 +32,14 @@ def tool_command(tool: str) -> list[str]:
             f"import sys; from mitmproxy.tools.main import {tool}; sys.exit({tool}())"]
 
 
+PRIVATE_UMASK = 0o077  # what the tool writes (`-w` captures, HAR, reports) holds raw tokens: owner only
+
+
 def launch(command: list[str]) -> int:
     """Become the mitmproxy tool (exec), so signals and the exit status are the tool's own."""
     sys.stdout.flush()
     sys.stderr.flush()
+    os.umask(PRIVATE_UMASK)  # inherited by the tool: files it creates are 0600, folders 0700
     if os.name == "posix":
         try:
             os.execv(command[0], command)

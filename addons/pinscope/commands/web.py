@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from urllib.parse import urlsplit
 
 from pinscope.commands.mitm import LOCALHOST, entry_script, launch, tool_command
 
 # Valid names: mitmproxy/tools/web/web_columns.py (AVAILABLE_WEB_COLUMNS).
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WEB_COLUMNS = ("icon", "method", "path", "status", "comment", "size", "time")
 
 
@@ -46,13 +48,26 @@ def addresses(extra: list[str]) -> tuple[str, str]:
             f"http://{values['web_host']}:{values['web_port']}/")
 
 
+def _reach(url: str) -> str:
+    """Who can reach a listening address, in words."""
+    host = urlsplit(url).hostname or ""
+    return "this machine only" if host in LOOPBACK else f"WARNING: reachable from other machines via {host}"
+
+
+def _access(extra: list[str]) -> str:
+    """How mitmweb guards its UI: the user's password, else its own access token (always on)."""
+    if any(arg.startswith("web_password=") and arg != "web_password=" for arg in extra):
+        return "mitmweb asks for the web_password you set"
+    return "mitmweb requires its access token: use the address it opens, or the one it prints below with ?token="
+
+
 def run(args: argparse.Namespace) -> int:
     """Start mitmweb and say how to reach it."""
     command = build_command(args.mitmproxy_args)
     proxy, ui = addresses(args.mitmproxy_args)
     sys.stderr.write(
         f"pinscope: starting mitmweb with the pinscope addon.\n"
-        f"  Web UI: {ui} (mitmweb opens it, or prints the address with its access token below)\n"
+        f"  Web UI: {ui} ({_reach(ui)}; {_access(args.mitmproxy_args)})\n"
         f"  Proxy:  {proxy} (send your client's traffic through it; trust the mitmproxy CA from "
         f"http://mitm.it, opened through the proxy)\n"
         f"  Stop with Ctrl-C.\n")
