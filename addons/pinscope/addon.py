@@ -22,6 +22,7 @@ from pinscope.rulebook import Severity
 logger = logging.getLogger("pinscope")
 SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
 RULE_ID = re.compile(r"[a-z0-9-]{1,64}")
+SILENCE_FIELD = SILENCE_HEADER.encode()
 MAX_PENDING = 10_000  # request-phase Exchanges kept for their response; the oldest go first
 
 
@@ -88,7 +89,7 @@ class Pinscope:
         """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
         if not exchange.candidate(flow.request):  # other traffic: nothing to read, no header to strip
             return
-        silence = flow.request.headers.pop(SILENCE_HEADER, None)  # first, so a failure cannot leak it
+        silence = _pop_silence(flow.request)  # first, so a failure cannot leak it
         if not _wanted(flow.request):
             return
         if silence is not None:
@@ -124,8 +125,8 @@ class Pinscope:
         if SILENCE_KEY in flow.metadata:
             ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
-        if ex.is_api:
-            annotate.set_context(flow, ex, self.engine.match(ex))
+        if ex.is_api and (before is None or annotate.CONTEXT_KEY not in flow.metadata):
+            annotate.set_context(flow, ex, self.engine.match(ex))  # from the request alone: set once
         annotate.annotate(flow, findings)
         if self.terminal and completed:
             self._print(ex, annotate.stored_findings(flow))
@@ -209,6 +210,13 @@ def _analyzed(flow: http.HTTPFlow) -> bool:
 def _wanted(request: http.Request) -> bool:
     """_analyzed() once exchange.candidate() said yes."""
     return exchange.pretty_host(request).lower() in exchange.API_HOSTS or exchange.might_leak(request)
+
+
+def _pop_silence(request: http.Request) -> str | None:
+    """Remove X-Pinscope-Silence (every copy) and return its value; a raw scan first, as it is rare."""
+    if not any(name.lower() == SILENCE_FIELD for name, _ in request.data.headers.fields):
+        return None
+    return request.headers.pop(SILENCE_HEADER, None)
 
 
 def _rule_ids(value: str) -> str:

@@ -35,7 +35,7 @@ class Engine:
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
-        self._phases: tuple[tuple[Detector, ...], dict[str, tuple[Detector, ...]]] = ((), {})
+        self._phases: tuple[tuple[Detector, ...], dict[tuple[str, bool], tuple[Detector, ...]]] = ((), {})
 
     def match(self, ex: Exchange) -> Match | None:
         """The operation an API request calls (None off the API)."""
@@ -49,17 +49,19 @@ class Engine:
             match = self._matches[key] = self.catalog.match(*key)
         return match
 
-    def _for_phase(self, phase: str) -> tuple[Detector, ...]:
-        """The detectors of one phase, in order (recomputed if `detectors` is replaced).
+    def _for_phase(self, phase: str, error: bool) -> tuple[Detector, ...]:
+        """The detectors to run, in order: this phase's, without the errors-only ones unless `error`.
 
-        A detector without rules is left out: silencing nothing already silences all of its rules.
+        Recomputed if `detectors` is replaced. A detector without rules is left out: silencing
+        nothing already silences all of its rules.
         """
         detectors, by_phase = self._phases
         if detectors is not self.detectors:
-            by_phase = {phase: tuple(d for d in self.detectors if d.phase == phase and d.rules)
-                        for phase in ("request", "response")}
+            by_phase = {(p, error): tuple(d for d in self.detectors
+                                          if d.phase == p and d.rules and (error or not d.errors_only))
+                        for p in ("request", "response") for error in (False, True)}
             self._phases = (self.detectors, by_phase)
-        return by_phase.get(phase, ())
+        return by_phase.get((phase, error), ())
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Request-phase findings (before the response exists)."""
@@ -80,7 +82,7 @@ class Engine:
                       ex.timestamp if now is None else now, self.settings)
         silenced = self.settings.silence | _header_silence(ex)
         rendered: list[RenderedFinding] = []
-        for detector in self._for_phase(phase):
+        for detector in self._for_phase(phase, ex.status is not None and ex.status >= 400):
             if silenced and silenced.issuperset(detector.rules):
                 continue
             try:

@@ -27,7 +27,7 @@ def _scopes(scopes: frozenset[str] | None) -> str:
     return ", ".join(sorted(scopes)) if scopes else "none"
 
 
-@detects("insufficient-scope")
+@detects("insufficient-scope", errors_only=True)
 def insufficient_scope(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """401 code 3: name the operation, the scope sets, and what the token lacks."""
     if ex.status != 401 or ex.error_code != 3:
@@ -81,7 +81,7 @@ def span(seconds: float) -> str:
     return f"{seconds / 86400:.0f} days"
 
 
-@detects("token-expired", "authentication-failed")
+@detects("token-expired", "authentication-failed", errors_only=True)
 def token_rejected(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """401 code 2 (and 400 code 1104): expired, or rejected for the most likely known cause."""
     if not is_v5(ex) or ex.status is None or ex.status < 400:  # other versions: wrong-api-version's

@@ -49,6 +49,7 @@ class Detector:
     fn: DetectFn
     phase: Phase
     rules: tuple[str, ...]
+    errors_only: bool = False  # finds nothing unless the answer is an error (status >= 400): skipped otherwise
 
     @property
     def name(self) -> str:
@@ -59,11 +60,11 @@ class Detector:
         return self.fn(ex, ctx)
 
 
-def detects(*rules: str, phase: Phase = "response") -> Callable[[DetectFn], Detector]:
-    """Declare a detector: `@detects("rate-limited", phase="response")`."""
+def detects(*rules: str, phase: Phase = "response", errors_only: bool = False) -> Callable[[DetectFn], Detector]:
+    """Declare a detector: `@detects("rate-limited", phase="response", errors_only=True)`."""
 
     def wrap(fn: DetectFn) -> Detector:
-        return Detector(fn, phase, rules)
+        return Detector(fn, phase, rules, errors_only)
 
     return wrap
 

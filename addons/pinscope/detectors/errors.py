@@ -43,7 +43,7 @@ def _quoted(ex: Exchange) -> str:
     return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), ex.error_message)[:160] or "no message"
 
 
-@detects("server-error", "server-error-persistent")
+@detects("server-error", "server-error-persistent", errors_only=True)
 def server_error(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A 5xx: back off and retry; from the third on one operation, open a support ticket."""
     if not ex.is_api or ex.status is None or ex.status < 500 or ex.error_code == RAMPED_DOWN:
@@ -60,7 +60,7 @@ def server_error(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("server-error-persistent" if count >= PERSISTENT_AFTER else "server-error", params)
 
 
-@detects("endpoint-ramped-down")
+@detects("endpoint-ramped-down", errors_only=True)
 def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """503 code 4197: the endpoint no longer takes traffic; retries will not help."""
     if not ex.is_api or ex.error_code != RAMPED_DOWN or (ex.status or 0) < 500:
@@ -113,7 +113,7 @@ def _ad_account(ex: Exchange, ctx: Context) -> str | None:
     return from_path or ex.query.get("ad_account_id")
 
 
-@detects("beta-endpoint")
+@detects("beta-endpoint", errors_only=True)
 def beta_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A beta/restricted operation answered 401/403 for a reason no token or account rule explains."""
     op = ctx.operation
@@ -129,7 +129,7 @@ def beta_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     }, "ad_account" if ad_account else "default")
 
 
-@detects("permission-denied")
+@detects("permission-denied", errors_only=True)
 def permission_denied(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Code 29 (not a Trial write, not a beta operation): the user lacks a role or does not own it."""
     op = ctx.operation
@@ -143,7 +143,7 @@ def permission_denied(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("permission-denied", params, "ad_account" if ad_account else "default")
 
 
-@detects("client-credentials-2fa")
+@detects("client-credentials-2fa", errors_only=True)
 def client_credentials_2fa(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Code 1201: the app owner's account needs two-factor authentication for client_credentials."""
     if not ex.is_api or ex.error_code != TWO_FACTOR:
@@ -155,7 +155,7 @@ def client_credentials_2fa(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-@detects("account-under-review")
+@detects("account-under-review", errors_only=True)
 def account_under_review(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Codes 2625/2626: the business account is disapproved or under review."""
     if not ex.is_api or ex.error_code not in ACCOUNT_REVIEW:

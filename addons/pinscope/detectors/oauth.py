@@ -97,7 +97,7 @@ def malformed_authorization(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         yield finding
 
 
-@detects("refresh-failed")
+@detects("refresh-failed", errors_only=True)
 def refresh_failed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A refresh_token grant answered with an error (code 283 and friends)."""
     if ex.status is None or ex.status < 400 or not is_refresh_grant(ex):

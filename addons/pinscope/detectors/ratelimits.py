@@ -31,7 +31,7 @@ def _mentions_spam(ex: Exchange) -> bool:
     return "spam" in ex.error_message.lower()
 
 
-@detects("rate-limited", "spam-blocked")
+@detects("rate-limited", "spam-blocked", errors_only=True)
 def rate_limited(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Any 429: a rate limit with the policy and reset, or a spam block."""
     if not ex.is_api or ex.status != 429:

@@ -37,7 +37,7 @@ def points_at_sandbox(ex: Exchange) -> bool:
     return ex.status == 403 and ex.error_code == TRIAL_WRITE_CODE and "sandbox" in ex.error_message.lower()
 
 
-@detects("sandbox-token-on-production", "production-token-on-sandbox")
+@detects("sandbox-token-on-production", "production-token-on-sandbox", errors_only=True)
 def token_on_wrong_host(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """401 code 2 for a token that worked (or was issued) on the other host in this session."""
     if not bearer_rejected(ex, ctx.operation):
@@ -66,7 +66,7 @@ def sandbox_endpoint_unavailable(ex: Exchange, ctx: Context) -> Iterator[Finding
     yield Finding("sandbox-endpoint-unavailable", {"operation": op.label, "category": op.category or "none"})
 
 
-@detects("sandbox-endpoint-unavailable")
+@detects("sandbox-endpoint-unavailable", errors_only=True)
 def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """The sandbox's 400 for such an operation: the flag above, confirmed."""
     op = ctx.operation
@@ -87,7 +87,7 @@ def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-@detects("trial-production-write")
+@detects("trial-production-write", errors_only=True)
 def trial_production_write(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """403 code 29 pointing at the sandbox: Trial apps may not create Pins in production."""
     if not ex.is_api or not points_at_sandbox(ex):
