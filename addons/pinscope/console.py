@@ -139,8 +139,8 @@ def print_rules(console: Console, rules: Iterable[Rule]) -> None:
     console.print(table)
 
 
-def print_rule(console: Console, rule: Rule) -> None:
-    """One rule in full: what it detects, its message and fix templates, where to read more."""
+def print_rule(console: Console, rule: Rule, example: dict[str, object] | None = None) -> None:
+    """One rule in full: what it detects, its templates, where to read more, and an example."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
@@ -154,6 +154,10 @@ def print_rule(console: Console, rule: Rule) -> None:
         for variant, template in templates.items():
             suffix = "" if variant == "default" else f" ({variant})"
             grid.add_row(f"{table_name}{suffix}", _text(template))
+    if example:
+        grid.add_row("Example", _text(f"{example.get('request')} -> {example.get('status') or 'no response'}"))
+        grid.add_row("  says", _text(str(example.get("message"))))
+        grid.add_row("  fix", _text(str(example.get("fix"))))
     console.print(Panel(grid, title=rule.id, title_align="left", border_style=STYLE[rule.severity]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import string
 import tomllib
 from enum import StrEnum
@@ -126,3 +127,13 @@ def load_rules(folder: Path | None = None) -> dict[str, Rule]:
 def default_rules() -> dict[str, Rule]:
     """The packaged rules, loaded once per process."""
     return load_rules()
+
+
+@cache
+def default_examples() -> dict[str, dict[str, object]]:
+    """Rule id -> what the rule said on its first hit fixture (generated rules/examples.json)."""
+    path = rules_dir() / "examples.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["examples"]
+    except (OSError, ValueError, KeyError):
+        return {}  # examples only decorate `pinscope rules ID`; never fail start-up over them

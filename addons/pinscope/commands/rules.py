@@ -9,7 +9,7 @@ from rich.console import Console
 
 from pinscope.commands import CommandError
 from pinscope.console import print_rule, print_rules
-from pinscope.rulebook import default_rules
+from pinscope.rulebook import default_examples, default_rules
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.rule_id, rules, n=3)
         hint = f"did you mean {', '.join(close)}?" if close else "`pinscope rules` lists them"
         raise CommandError(f"unknown rule id {args.rule_id!r} ({hint})")
-    print_rule(console, rule)
+    print_rule(console, rule, default_examples().get(rule.id))
     return 0
