@@ -1,0 +1,1 @@
+"""pinscope's benchmark (`scripts/bench`): detection cost, live throughput, offline speed, memory."""

@@ -1,0 +1,92 @@
+"""`scripts/bench`: measure pinscope's cost and print every figure against its target."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+
+from pinbench import inproc, live, load, offline
+from pinbench.report import Figure, machine, print_figures
+
+SECTIONS = ("inproc", "live", "offline", "memory")
+# (full, --quick) sizes
+SIZES = {"inproc": (50_000, 5_000), "live": (20_000, 3_000), "live_rounds": (3, 1),
+         "offline": (100_000, 5_000), "memory": (1_000_000, 20_000)}
+
+
+def run_inproc(quick: bool) -> tuple[list[Figure], object]:
+    costs = inproc.measure(SIZES["inproc"][quick])
+    pin, other = costs["pinterest"], costs["other"]
+    return [
+        Figure("detection, Pinterest flow, median", pin.median_us, "us", "<", 50, f"{pin.flows} flows"),
+        Figure("detection, Pinterest flow, p99", pin.p99_us, "us", None, None, ""),
+        Figure("detection, other flow, median", other.median_us, "us", "<", 5, f"{other.flows} flows"),
+        Figure("detection, other flow, p99", other.p99_us, "us", None, None, ""),
+    ], costs
+
+
+def run_live(quick: bool) -> tuple[list[Figure], object]:
+    result = live.measure(SIZES["live"][quick], SIZES["live_rounds"][quick])
+    rates = lambda runs: ", ".join(f"{r.rate:.0f}" for r in runs)  # noqa: E731
+    note = (f"{result.generator}; req/s plain [{rates(result.plain)}], with pinscope [{rates(result.pinscope)}]; "
+            f"{min(r.requests for r in result.plain + result.pinscope)}+ requests per run")
+    return [Figure("live throughput, with / without pinscope", result.ratio, "x", ">=", 0.97, note)], result
+
+
+def run_offline(quick: bool) -> tuple[list[Figure], object]:
+    result = offline.offline(SIZES["offline"][quick])
+    note = (f"{result.flows} flows: analyze {result.pinscope.seconds:.1f} s, "
+            f"mitmdump -nr {result.mitmdump.seconds:.1f} s")
+    return [Figure("offline, pinscope analyze / mitmdump -nr", result.ratio, "x", "<=", 1.15, note)], result
+
+
+def run_memory(quick: bool) -> tuple[list[Figure], object]:
+    result = offline.memory(SIZES["memory"][quick])
+    note = (f"{result.flows} flows: analyze peak {result.pinscope.rss_mib:.0f} MiB, "
+            f"reading alone {result.baseline.rss_mib:.0f} MiB")
+    return [Figure("memory, peak RSS above reading alone", result.above_mib, "MiB", "<", 150, note)], result
+
+
+RUNNERS: dict[str, Callable[[bool], tuple[list[Figure], object]]] = {
+    "inproc": run_inproc, "live": run_live, "offline": run_offline, "memory": run_memory}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen sections; 1 with --strict when a target is missed."""
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not a result")
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
+    parser.add_argument("--json", metavar="PATH", help="also write every measurement as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    print(machine(load.generator()), flush=True)
+    figures: list[Figure] = []
+    raw: dict[str, object] = {}
+    for name in args.only or SECTIONS:
+        started = time.monotonic()
+        print(f"\n== {name} ...", flush=True)
+        found, raw[name] = RUNNERS[name](args.quick)
+        print_figures(found)
+        print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
+        figures += found
+    print("\n== summary" + (" (--quick: smoke sizes, not a result)" if args.quick else ""))
+    print_figures(figures)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({k: asdict(v) if is_dataclass(v) else _plain(v) for k, v in raw.items()}, out, indent=2)
+    missed = [f for f in figures if f.met is False]
+    return 1 if args.strict and missed else 0
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return asdict(value) if is_dataclass(value) else value
+
+
+if __name__ == "__main__":
+    sys.exit(main())
