@@ -15,7 +15,8 @@ from pinscope.detectors import ALL, Context, routing
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
 from pinscope.findings import render
-from tests.flowkit import ACCESS, ACCESS_2, PROD, SANDBOX, token_grant
+from pinscope.tokens import classify_token
+from tests.flowkit import ACCESS, ACCESS_2, PROD, SANDBOX, flow, ratelimit, token_grant
 from tests.test_fuzz_strategies import FUZZ, WORDS, flows, secret_free
 
 SCOPES = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read", "ads:read", "ads:write",
@@ -25,6 +26,11 @@ grants = st.builds(
     st.lists(st.sampled_from(SCOPES), max_size=4), st.sampled_from((ACCESS, ACCESS_2)),
     st.sampled_from((PROD, SANDBOX)), st.floats(0, 1e5))
 history = st.lists(grants | flows(), max_size=6)
+
+
+def flow_with(token: str, at: float) -> http.HTTPFlow:
+    """A healthy call with rate-limit headers, made with `token`."""
+    return flow("GET", "/v5/boards", token=token, at=at, body={"items": []}, headers=ratelimit(90))
 
 
 def exchange_and_context(engine: Engine, flow: http.HTTPFlow) -> tuple:
@@ -85,3 +91,18 @@ def test_nearest_suggestions_match_plain_difflib(method: str, api_path: str) -> 
     if api_path.strip("/").lower() in routing.LEGACY_PATHS:
         return
     assert routing.nearest(catalog, method, api_path) == reference_nearest(catalog, method, api_path)
+
+
+def test_the_session_stays_bounded_however_many_tokens_appear(monkeypatch) -> None:
+    from pinscope import session as session_module
+
+    monkeypatch.setattr(session_module, "MAX_TOKENS", 5)
+    monkeypatch.setattr(session_module, "MAX_RATES", 3)
+    engine = Engine()
+    tokens = [f"pina_AMABOUNDEDTOKEN{n:032d}" for n in range(20)]
+    for n, token in enumerate(tokens):
+        engine.analyze(from_flow(flow_with(token, at=n)))
+    session = engine.session
+    assert len(session.tokens) == 5 and len(session.rates) == 3
+    assert engine.session.token(classify_token(tokens[-1])).requests == 1  # the newest are the ones kept
+    assert engine.session.token(classify_token(tokens[0])) is None

@@ -19,6 +19,10 @@ MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
 MAX_RIDS = 10  # x-pinterest-rid values kept per operation
 MAX_LATENCIES = 2000  # latency samples kept per operation (a ring)
 MAX_APPS = 20  # distinct app ids / redirect URIs remembered (for the scope plan's authorization URL)
+# Distinct tokens and (token, category) budgets remembered; beyond, the first seen is forgotten first.
+# A budget keeps up to MAX_HISTORY points (about 40 KiB), so together they stay under about 60 MiB.
+MAX_TOKENS = 10_000
+MAX_RATES = 1_000
 
 
 @dataclass
@@ -121,6 +125,7 @@ class Session:
     def _token_state(self, credential: Credential) -> TokenState:
         state = self.tokens.get(credential.fingerprint)
         if state is None:
+            _make_room(self.tokens, MAX_TOKENS)
             state = self.tokens[credential.fingerprint] = TokenState(credential)
         return state
 
@@ -156,7 +161,12 @@ class Session:
             state.failures += 1
             state.last_failure = ex.timestamp
         if op is not None and op.category:
-            self._observe_rate(ex, self.rates.setdefault((ex.credential.fingerprint, op.category), RateState()))
+            key = (ex.credential.fingerprint, op.category)
+            rate = self.rates.get(key)
+            if rate is None:
+                _make_room(self.rates, MAX_RATES)
+                rate = self.rates[key] = RateState()
+            self._observe_rate(ex, rate)
 
     def _observe_app(self, ex: Exchange) -> None:
         """Remember the app id (and redirect URI) of a token request Pinterest accepted."""
@@ -224,6 +234,12 @@ class Session:
                 log.examples.append(example)
                 if ex.status is None and ex.error is None:  # live request phase: the response follows
                     self._awaiting.setdefault(ex.flow_id, []).append(example)
+
+
+def _make_room(table: dict, limit: int) -> None:
+    """Forget the oldest entries of `table` (insertion order) so that one more fits within `limit`."""
+    while len(table) >= limit:
+        del table[next(iter(table))]
 
 
 def _masked(text: str) -> str:
