@@ -23,7 +23,7 @@ logger = logging.getLogger("pinscope")
 SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
 RULE_ID = re.compile(r"[a-z0-9-]{1,64}")
 SILENCE_FIELD = SILENCE_HEADER.encode()
-MAX_PENDING = 10_000  # request-phase Exchanges kept for their response; the oldest go first
+MAX_PENDING = 2_000  # request-phase Exchanges kept for their response (flows in flight); the oldest go first
 
 
 def never_raises(hook: Callable[..., None]) -> Callable[..., None]:
