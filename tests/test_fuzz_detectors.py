@@ -64,8 +64,8 @@ def test_every_detector_takes_any_exchange_and_renders_secret_free(seen: list, f
 @given(history, st.lists(flows(), min_size=1, max_size=3))
 def test_the_session_stays_consistent_under_any_traffic(seen: list, traffic: list) -> None:
     engine = Engine()
-    for flow in [*seen, *traffic]:
-        engine.analyze(from_flow(flow))
+    for one in [*seen, *traffic]:
+        engine.analyze(from_flow(one))
     session = engine.session
     assert engine._failed_rules == set()
     assert session.flows == len(seen) + len(traffic) >= session.api_flows

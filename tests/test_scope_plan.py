@@ -7,7 +7,6 @@ import io
 import itertools
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mitmproxy.test import taddons

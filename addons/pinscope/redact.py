@@ -1,6 +1,6 @@
 """Secret handling for plain strings: mask values, find tokens, read token grants.
 
-Pure functions over text; exchange.py calls them while it turns a flow into an Exchange.
+Pure functions over text; pinscope.exchange calls them while it turns a flow into an Exchange.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def parse_authorization(value: str | None) -> Credential | None:
     if not rest and V5_TOKEN.match(value):
         return _malformed(value, "token sent without the 'Bearer ' scheme")
     if not rest:
-        return _malformed(value, f"Authorization header has no scheme, expected 'Bearer <token>'")
+        return _malformed(value, "Authorization header has no scheme, expected 'Bearer <token>'")
     return _malformed(rest, f"unsupported scheme {scheme[:20]!r}")
 
 

@@ -1,0 +1,112 @@
+"""The Exchange: one request/response pair as plain, secret-free data (no mitmproxy types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from pinscope.ratelimit import RateLimitPolicy, parse_ratelimit
+from pinscope.redact import loads
+from pinscope.tokens import Credential
+
+Environment = Literal["production", "sandbox"]
+API_HOSTS: dict[str, Environment] = {
+    "api.pinterest.com": "production",
+    "api-sandbox.pinterest.com": "sandbox",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """What an `/oauth/token` response issued: the tokens (as Credentials), scopes and lifetimes."""
+
+    access: Credential | None
+    refresh: Credential | None
+    scopes: frozenset[str] | None
+    expires_in: float | None
+    refresh_expires_in: float | None
+    response_type: str | None
+
+
+class Exchange:
+    """One request/response pair as plain, secret-free data."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+    flow_id: str
+    timestamp: float
+    duration_ms: float | None
+    method: str
+    scheme: str
+    host: str
+    port: int
+    path: str  # without the query string
+    url: str  # masked: secret query values replaced by their labels
+    query: dict[str, str]  # masked
+    environment: Environment | None  # None: not a Pinterest API host
+    api_version: str | None  # "v5", "v3", ... from the first path segment
+    api_path: str | None  # path after `/v5` (or the whole path when no version is given)
+    request_headers: dict[str, str]  # lower-case names; credentials redacted
+    credential: Credential | None
+    request_form: dict[str, str]  # urlencoded body fields, secrets masked
+    request_body: bytes | None  # JSON bodies only (capped); None otherwise
+    status: int | None
+    response_headers: dict[str, str]
+    response_body: bytes | None  # capped; None for /oauth/token (it carries tokens)
+    grant: TokenGrant | None
+    error: str | None  # connection-level error, when there is no response
+    leaked: tuple[tuple[str, Credential], ...]  # (where, token) found in request text
+    query_tokens: tuple[tuple[str, Credential], ...] = ()  # (query key, token) found in the query string
+
+    @cached_property
+    def request_json(self) -> Any:
+        """The request JSON body, or None."""
+        return loads(self.request_body)
+
+    @cached_property
+    def response_json(self) -> Any:
+        """The response JSON body, or None."""
+        return loads(self.response_body)
+
+    @cached_property
+    def error_code(self) -> int | None:
+        """Pinterest's `code` from an error body (accepts a numeric string)."""
+        if (self.status or 0) < 400:  # before parsing: most answers are no errors
+            return None
+        body = self.response_json
+        if not isinstance(body, dict):
+            return None
+        code = body.get("code")
+        if isinstance(code, bool):
+            return None
+        if isinstance(code, int):
+            return code
+        if isinstance(code, str) and code.strip().isdigit() and len(code.strip()) < 10:
+            return int(code)
+        return None
+
+    @cached_property
+    def error_message(self) -> str:
+        """The error body's `message` (plus `message_detail`), or ''."""
+        body = self.response_json
+        if not isinstance(body, dict):
+            return ""
+        parts = [body.get(k) for k in ("message", "message_detail")]
+        return " ".join(p for p in parts if isinstance(p, str))[:500]
+
+    @cached_property
+    def rate_limit(self) -> RateLimitPolicy | None:
+        """The rate-limit policy from the response headers."""
+        return parse_ratelimit(self.response_headers)
+
+    @property
+    def request_id(self) -> str | None:
+        """`x-pinterest-rid`, the id Pinterest support asks for."""
+        return self.response_headers.get("x-pinterest-rid")
+
+    @property
+    def is_api(self) -> bool:
+        """Whether the request went to a Pinterest API host."""
+        return self.environment is not None
