@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.scripts import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_builder():
-    """scripts/build_readme_rules.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("build_readme_rules", ROOT / "scripts" / "build_readme_rules.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """scripts/build_readme_rules.py as a module."""
+    return load_script("build_readme_rules")
 
 
 def test_readme_rule_table_matches_rules_folder() -> None:

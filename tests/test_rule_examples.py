@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from pinscope.cli import main
 from pinscope.rulebook import default_examples, default_rules
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def builder():
-    spec = importlib.util.spec_from_file_location("build_rule_examples", ROOT / "scripts" / "build_rule_examples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_rule_examples")
 
 
 def test_examples_file_is_current() -> None:
