@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,10 @@ from mitmproxy import command, ctx, exceptions, http, types
 from mitmproxy.addonmanager import Loader
 from mitmproxy.log import ALERT
 
+from pinscope import addon_options as options
 from pinscope import annotate, contentview, exchange
-from pinscope.detectors import Settings
 from pinscope.engine import SILENCE_HEADER, Engine
 from pinscope.findings import RenderedFinding
-from pinscope.rulebook import Severity
 
 logger = logging.getLogger("pinscope")
 SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
@@ -57,30 +56,16 @@ class Pinscope:
 
     def load(self, loader: Loader) -> None:
         """Declare the options and register the "Pinterest" contentview."""
-        loader.add_option("pinscope_report", str, "",
-                          "Write a pinscope report here when mitmproxy exits (.json, .md or .html).")
-        # str, not float: mitmproxy cannot parse float options given with --set.
-        loader.add_option("pinscope_ratelimit_warn", str, "0.10",
-                          "Warn when rate-limit remaining falls to this fraction of the quota (0-1).")
-        loader.add_option("pinscope_silence", Sequence[str], [],
-                          "Rule ids pinscope never reports (repeat the option or separate by commas).")
-        loader.add_option("pinscope_min_severity", str, "info",
-                          "Hide findings below this severity.", choices=[s.value for s in Severity])
-        loader.add_option("pinscope_terminal", bool, False,
-                          "Print one line per finding to the terminal (pinscope dump).")
+        options.declare(loader)
         contentview.register()
 
     def configure(self, updated: set[str]) -> None:
         """Validate options; a bad value stops start-up with a clear message."""
         if updated & {"pinscope_ratelimit_warn", "pinscope_silence", "pinscope_min_severity"}:
-            self.engine.settings = Settings(
-                ratelimit_warn=_fraction(ctx.options.pinscope_ratelimit_warn),
-                silence=self._silence(ctx.options.pinscope_silence),
-                min_severity=_severity(ctx.options.pinscope_min_severity),
-            )
+            self.engine.settings = options.settings(ctx.options, set(self.engine.rules))
         if "pinscope_report" in updated:
-            self.report_path = _report_path(ctx.options.pinscope_report, exceptions.OptionsError,
-                                            "pinscope_report")
+            self.report_path = options.report_path(ctx.options.pinscope_report, exceptions.OptionsError,
+                                                   "pinscope_report")
         if "pinscope_terminal" in updated:
             self.terminal = ctx.options.pinscope_terminal
 
@@ -148,9 +133,11 @@ class Pinscope:
     @command.command("pinscope.report")
     def report(self, path: types.Path) -> None:
         """Write the pinscope report now (.json, .md or .html)."""
-        target = _report_path(str(path), exceptions.CommandError, "pinscope.report")
+        from pinscope.report import build_report, write_report
+
+        target = options.report_path(str(path), exceptions.CommandError, "pinscope.report")
         assert target is not None
-        self._write_report(target)
+        write_report(build_report(self.engine.session, self.engine.catalog), target)
         logger.log(ALERT, "pinscope report written to %s", target)
 
     @command.command("pinscope.scopes")
@@ -187,20 +174,6 @@ class Pinscope:
 
             print_summary(self._console(), report)
 
-    def _write_report(self, path: Path) -> None:
-        from pinscope.report import build_report, write_report
-
-        write_report(build_report(self.engine.session, self.engine.catalog), path)
-
-    def _silence(self, values: Sequence[str]) -> frozenset[str]:
-        ids = frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
-        unknown = sorted(ids - set(self.engine.rules))
-        if unknown:
-            raise exceptions.OptionsError(
-                f"pinscope_silence: unknown rule id(s) {', '.join(unknown)}; "
-                f"valid ids: {', '.join(sorted(self.engine.rules))}")
-        return ids
-
 
 def _analyzed(flow: http.HTTPFlow) -> bool:
     """Pinterest API calls, and other requests that might carry a Pinterest token."""
@@ -222,33 +195,3 @@ def _pop_silence(request: http.Request) -> str | None:
 def _rule_ids(value: str) -> str:
     """The id-shaped parts of an X-Pinscope-Silence value: whatever else was pasted there stays out."""
     return ", ".join(part for part in (p.strip() for p in value.split(",")) if RULE_ID.fullmatch(part))
-
-
-def _fraction(value: str) -> float:
-    try:
-        fraction = float(value)
-    except ValueError:
-        fraction = -1.0
-    if not 0.0 <= fraction <= 1.0:
-        raise exceptions.OptionsError(
-            f"pinscope_ratelimit_warn must be a fraction between 0 and 1 (e.g. 0.1), not {value!r}")
-    return fraction
-
-
-def _severity(value: str) -> str:
-    if value not in {s.value for s in Severity}:
-        raise exceptions.OptionsError(
-            f"pinscope_min_severity must be one of error, warning, info, not {value!r}")
-    return value
-
-
-def _report_path(value: str, error: type[Exception], what: str) -> Path | None:
-    """Check a report path at once (unknown suffix, unwritable folder), as `error`."""
-    if not value:
-        return None
-    from pinscope import report
-
-    try:
-        return report.check_report_path(value)
-    except report.ReportPathError as err:
-        raise error(f"{what}: {err}") from None
