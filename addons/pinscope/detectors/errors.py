@@ -98,6 +98,9 @@ def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A 2xx bulk answer whose items carry exceptions: the call 'succeeded', some items did not."""
     if not ex.is_api or ex.status is None or not 200 <= ex.status < 300:
         return
+    body = ex.response_body
+    if not body or (b'"exceptions"' not in body and b'"errors"' not in body):
+        return  # no item can carry an error: skip parsing the (often large) healthy body
     failed, total, texts = _item_errors(ex.response_json)
     if failed:
         yield Finding("bulk-item-errors", {
