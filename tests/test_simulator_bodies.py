@@ -139,3 +139,16 @@ def test_bulk_ad_create_reports_each_failed_item(http: httpx.Client) -> None:
     assert first["exceptions"] is None and first["data"]["pin_id"] == good["pin_id"] and first["data"]["id"]
     assert second["data"] is None and second["exceptions"]["code"] == 1
     assert "pin_id" in second["exceptions"]["message"]
+
+
+def test_a_created_pin_can_be_read_back_in_its_own_environment_only() -> None:
+    sim = Simulator(clock=lambda: T0)
+    production, sandbox = session(sim, scopes=ALL_READ + ",pins:write"), session(sim, SANDBOX)
+    board = production.get("/v5/boards").json()["items"][0]["id"]
+    created = production.post("/v5/pins", json={"board_id": board, "title": "Made here"})
+    assert created.status_code == 201
+    pin_id = created.json()["id"]
+    fetched = production.get(f"/v5/pins/{pin_id}")
+    assert fetched.status_code == 200 and fetched.json()["title"] == "Made here"
+    assert pin_id in {p["id"] for p in production.get("/v5/pins").json()["items"]}
+    assert sandbox.get(f"/v5/pins/{pin_id}").status_code == 404  # sandbox and production are disjoint

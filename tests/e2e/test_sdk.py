@@ -33,6 +33,7 @@ RATE_SCALE = 0.01  # the simulator's org_write quota becomes 1 a minute: the sec
 class SdkRun:
     errors: dict[str, Any]  # case -> the exception the SDK raised
     capture: Capture
+    created: list[Any]  # Pins the SDK created (and read back) before the 429
 
     def flows(self, method: str, url: str) -> list[http.HTTPFlow]:
         return [f for f in self.capture.flows if (f.request.method, f.request.pretty_url) == (method, url)]
@@ -82,12 +83,14 @@ def sdk_run(ca_dir, tmp_path_factory) -> SdkRun:  # noqa: ANN001 (pytest fixture
         board = board_list[0].id
         attempt("sandbox token on production", lambda: pins.Pin.create(
             board_id=board, media_source=IMAGE, title="Lemon pasta", client=sdk(sandbox, PRODUCTION)))
+        created = []
         for _ in range(3):  # one Pin a minute on the scaled sandbox budget; the SDK raises on the 429
-            attempt("rate limited", lambda: pins.Pin.create(
+            pin = attempt("rate limited", lambda: pins.Pin.create(
                 board_id=board, media_source=IMAGE, title="Lemon pasta", client=sdk(sandbox, SANDBOX)))
+            created += [pin] if pin is not None else []
             if getattr(errors.get("rate limited"), "status", None) == 429:
                 break
-        return SdkRun(errors, read_capture(mitm, workdir))
+        return SdkRun(errors, read_capture(mitm, workdir), created)
 
 
 def test_sdk_lists_boards_without_boards_read(sdk_run: SdkRun) -> None:
@@ -105,6 +108,13 @@ def test_sdk_creates_a_pin_with_a_sandbox_token_on_production(sdk_run: SdkRun) -
     assert rules_of(flow) == ["sandbox-token-on-production"]
     assert flow.comment.startswith("sandbox-token-on-production: POST /v5/pins on api.pinterest.com")
     assert flow.metadata["pinscope"][0]["severity"] == "error"
+
+
+def test_sdk_creates_and_reads_back_a_pin_in_the_sandbox(sdk_run: SdkRun) -> None:
+    assert sdk_run.created and sdk_run.created[0].title == "Lemon pasta"  # Pin.create reads the new Pin back
+    pin_id = sdk_run.created[0].id
+    (read_back,) = sdk_run.flows("GET", f"{SANDBOX}/pins/{pin_id}")
+    assert read_back.response.status_code == 200 and not rules_of(read_back)
 
 
 def test_sdk_rate_limited_call(sdk_run: SdkRun) -> None:

@@ -40,6 +40,8 @@ class Simulator:
         self.state = SimState(self.config, clock)
         self.limits = RateLimiter(clock, self.config.rate_scale)
         self._calls = itertools.count(1)
+        # Pins created through POST /pins, per (environment, user): later reads find them.
+        self._created: dict[tuple[str, str], list[dict]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         return self.bound("production")(environ, start_response)
@@ -112,7 +114,8 @@ class Simulator:
             return error(errors.RATE_LIMITED, verdict.headers)
         call = bodies.Call(request, operation, params, app,
                            World(request.environment, record.user, self.config.seed),
-                           str(next(self._calls)), dt.datetime.fromtimestamp(self.clock(), dt.UTC).date())
+                           str(next(self._calls)), dt.datetime.fromtimestamp(self.clock(), dt.UTC).date(),
+                           self._created.setdefault((request.environment, record.user), []))
         reply = bodies.answer(call)
         reply.headers.update(verdict.headers)
         return reply

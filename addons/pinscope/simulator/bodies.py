@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pinscope.catalog import Operation
@@ -31,14 +31,18 @@ class Call:
     world: World
     serial: str  # unique per call, for new ids
     today: dt.date
+    created: list[dict[str, Any]] = field(default_factory=list)  # this user's Pins made with POST /pins
 
 
 def _page(items: list[dict[str, Any]]) -> Reply:
     return Reply(200, {"items": items, "bookmark": None})
 
 
+MAX_CREATED = 500  # Pins kept per user and environment; the oldest go first
+
+
 def _pins(call: Call) -> list[dict[str, Any]]:
-    return call.world.pins(video_access=call.app.video_access)
+    return [*call.world.pins(video_access=call.app.video_access), *call.created]
 
 
 def _board(call: Call) -> dict[str, Any] | None:
@@ -87,6 +91,8 @@ def pins_create(call: Call) -> Reply:
     board_id = str(fields.get("board_id") or call.world.boards()[0]["id"])
     pin = call.world.pin(sim_id(call.world.seed, "new-pin", call.serial), board_id,
                          str(fields.get("title") or ""), overrides=fields)
+    call.created.append(pin)
+    del call.created[:-MAX_CREATED]
     return Reply(201, pin)
 
 
