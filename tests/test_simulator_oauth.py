@@ -178,3 +178,16 @@ def test_sim_shortcuts_explain_bad_input_and_never_list_secrets(sim: Simulator) 
     redirect = http.post("/_sim/authorize", json={"app_id": DEMO_STANDARD.app_id, "scope": "ads:read",
                                                  "state": "a b"}).json()["redirect"]
     assert redirect.startswith(DEMO_STANDARD.redirect_uri + "?code=") and redirect.endswith("&state=a+b")
+
+
+def test_an_authorization_can_ask_for_a_short_lived_token(sim: Simulator, clock: Clock) -> None:
+    http = client(sim)
+    body = exchange(http, authorize(http, "boards:read", ttl="2")).json()
+    assert body["expires_in"] == 2
+    bearer = {"Authorization": f"Bearer {body['access_token']}"}
+    assert http.get("/v5/boards", headers=bearer).status_code == 200
+    clock.now += 2
+    expired = http.get("/v5/boards", headers=bearer)
+    assert expired.status_code == 401 and expired.json()["code"] == 2
+    assert http.post("/_sim/authorize", data={"app_id": DEMO_STANDARD.app_id, "scope": "boards:read",
+                                              "ttl": "soon"}).status_code == 400

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import logging
 import ssl
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,16 +61,18 @@ class DemoClient:
         host, _, path = target.partition(":")
         return self.hosts[host] + path
 
-    def authorize(self, app: App, scopes: Iterable[str], environment: str = "production") -> str:
+    def authorize(self, app: App, scopes: Iterable[str], environment: str = "production",
+                  ttl: float | None = None) -> str:
         """An authorization code from the simulator's consent shortcut (on its control host)."""
         answer = self.http.post(f"https://{CONTROL_HOST}/_sim/authorize", data={
-            "app_id": app.app_id, "scope": ",".join(scopes), "environment": environment})
+            "app_id": app.app_id, "scope": ",".join(scopes), "environment": environment,
+            **({"ttl": str(ttl)} if ttl is not None else {})})
         answer.raise_for_status()
         return answer.json()["code"]
 
     def grant(self, grant: Grant) -> httpx.Response:
         """Run the authorization-code flow; the tokens go into the wallet under the grant's name."""
-        code = self.authorize(grant.app, grant.scopes, grant.environment)
+        code = self.authorize(grant.app, grant.scopes, grant.environment, grant.ttl)
         host = "sandbox" if grant.environment == "sandbox" else "api"
         answer = self.http.post(f"{self.hosts[host]}/v5/oauth/token",
                                 headers={"Authorization": f"Basic {basic(grant.app)}"},
@@ -82,7 +85,9 @@ class DemoClient:
         return answer
 
     def call(self, step: Step) -> httpx.Response:
-        """Send one step's request (templates filled from the wallet)."""
+        """Send one step's request (templates filled from the wallet), after its wait."""
+        if step.wait:
+            time.sleep(step.wait)  # e.g. until a short-lived token has expired
         headers = dict(step.headers)
         if step.auth is not None:
             headers["Authorization"] = self._fill(step.auth)

@@ -25,7 +25,8 @@ CORE_RULES = (
 )
 FULL = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read", "ads:read",
         "ads:write", "catalogs:read", "billing:read")
-UNUSED = ("catalogs:write", "biz_access:read")  # granted to `full` but never needed: excessive access
+UNUSED = ("catalogs:write", "biz_access:read")
+BRIEF_TTL = 1.0  # seconds: the `brief` grant's token expires during the demo  # granted to `full` but never needed: excessive access
 PIN = {"board_id": "549755885176", "title": "Lemon pasta in 15 minutes",
        "link": "https://example.com/pasta",
        "media_source": {"source_type": "image_url", "url": "https://example.com/pasta.jpg"}}
@@ -41,6 +42,7 @@ class Grant:
     scopes: tuple[str, ...]
     environment: str = "production"
     rules: tuple[str, ...] = ()
+    ttl: float | None = None  # the access token's lifetime in seconds (None: Pinterest's 30 days)
 
     @property
     def label(self) -> str:
@@ -68,6 +70,7 @@ class Step:
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     fault: str | None = None
+    wait: float = 0.0  # seconds to wait before the call
 
     @property
     def label(self) -> str:
@@ -80,6 +83,7 @@ GRANTS = (
     Grant("reader", DEMO_STANDARD, ("pins:read", "user_accounts:read")),
     Grant("sandbox", DEMO_STANDARD, FULL[:5], "sandbox", rules=("sandbox-host-in-use",)),
     Grant("trial", DEMO_TRIAL, FULL[:4]),
+    Grant("brief", DEMO_STANDARD, ("user_accounts:read",), ttl=BRIEF_TTL),
 )
 
 
@@ -111,6 +115,8 @@ def steps(today: dt.date) -> list[Step]:
              ("malformed-authorization",), auth="Bearer {full_refresh}"),
         Step("GET", "api:/v5/catalogs/reports", "a token the API reports as expired (400 code 1104)",
              ("token-expired",), auth=full, query={"report_id": "6170542829"}, fault="400-1104"),
+        Step("GET", "api:/v5/user_account", "a token past the expiry its grant announced (401 code 2)",
+             ("token-expired",), auth="Bearer {brief}", wait=BRIEF_TTL),
         Step("GET", "api:/v5/user_account", "a token this session never saw work",
              ("authentication-failed",), auth="Bearer {stranger}"),
         Step("POST", "api:/v5/oauth/token", "refresh again with the refresh token the last refresh replaced",

@@ -2,7 +2,8 @@
 
 Parameters come from the query string, a form body or a JSON object:
   GET  /_sim                 the apps (id, tier, name, redirect_uri; never secrets), scopes, faults.
-  POST /_sim/authorize       app_id, scope ("a,b" or "a b"), [redirect_uri], [environment], [user], [state]
+  POST /_sim/authorize       app_id, scope ("a,b" or "a b"), [redirect_uri], [environment], [user], [state],
+                             [ttl: the access token's lifetime in seconds, to see a token expire]
                              -> {"code", "redirect"}: what Pinterest's consent page would redirect with.
                              Exchange the code at POST /v5/oauth/token on the same environment's host.
   POST /_sim/token           app_id, scope, [environment], [user], [refresh=false]
@@ -24,6 +25,15 @@ from pinscope.simulator.wire import HOSTS, Reply, SimRequest
 
 def _bad(message: str) -> Reply:
     return Reply(400, {"error": message})
+
+
+def _seconds(text: str | None) -> float | None:
+    """A positive finite number of seconds, or None."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if 0 < value < float("inf") else None
 
 
 def handle(state: SimState, scopes: tuple[str, ...], request: SimRequest) -> Reply:
@@ -60,6 +70,9 @@ def handle(state: SimState, scopes: tuple[str, ...], request: SimRequest) -> Rep
         return Reply(200, token_response(state, app, user, wanted, environment, "authorization_code",
                                          with_refresh=refresh))
     redirect_uri = params.get("redirect_uri") or app.redirect_uri
-    code = state.issue_code(app, user, wanted, environment, redirect_uri)
+    ttl = _seconds(params.get("ttl"))
+    if params.get("ttl") and ttl is None:
+        return _bad("ttl must be a number of seconds above 0")
+    code = state.issue_code(app, user, wanted, environment, redirect_uri, ttl)
     query = {"code": code, **({"state": params["state"]} if params.get("state") else {})}
     return Reply(200, {"code": code, "redirect": f"{redirect_uri}?{urlencode(query)}"})

@@ -30,13 +30,15 @@ def basic_client(state: SimState, request: SimRequest) -> App | None:
 
 
 def token_response(state: SimState, app: App, user: str, scopes: frozenset[str], environment: Environment,
-                   response_type: str, with_refresh: bool = True) -> dict[str, Any]:
+                   response_type: str, with_refresh: bool = True,
+                   access_ttl: float | None = None) -> dict[str, Any]:
     """Mint tokens and describe them as Pinterest's token endpoint does [spec OauthAccessTokenResponse*]."""
-    access, record = state.mint("access", app.app_id, user, scopes, environment)
+    ttl = state.config.token_ttl if access_ttl is None else access_ttl
+    access, record = state.mint("access", app.app_id, user, scopes, environment, ttl)
     body: dict[str, Any] = {
         "access_token": access,
         "token_type": "bearer",
-        "expires_in": int(state.config.token_ttl),
+        "expires_in": max(1, round(ttl)),
         "scope": " ".join(sorted(scopes)),
         "response_type": response_type,
     }
@@ -60,7 +62,8 @@ def token(state: SimState, request: SimRequest, app: App) -> Reply:
         code = state.redeem_code(app, form["code"], form["redirect_uri"], env)
         if code is None:
             return bad_grant
-        return Reply(200, token_response(state, app, code.user, code.scopes, env, "authorization_code"))
+        return Reply(200, token_response(state, app, code.user, code.scopes, env, "authorization_code",
+                                         access_ttl=code.access_ttl))
     if grant == "refresh_token":
         if not form.get("refresh_token"):
             return error(INVALID_PARAMETERS)

@@ -73,6 +73,7 @@ class CodeRecord:
     environment: Environment
     redirect_uri: str
     expires_at: float
+    access_ttl: float | None = None  # a lifetime for the access token this code yields (None: the default)
 
 
 @dataclass
@@ -103,12 +104,12 @@ class SimState:
         return hashlib.sha256(f"{self.config.seed}:{kind}:{n}".encode()).hexdigest()
 
     def issue_code(self, app: App, user: str, scopes: frozenset[str], environment: Environment,
-                   redirect_uri: str) -> str:
+                   redirect_uri: str, access_ttl: float | None = None) -> str:
         """Mint an authorization code, as Pinterest's consent page would."""
         code = self.serial("code")[:40]
         with self._lock:
             self.codes[code] = CodeRecord(app.app_id, user, scopes, environment, redirect_uri,
-                                          self.clock() + CODE_TTL)
+                                          self.clock() + CODE_TTL, access_ttl)
         return code
 
     def redeem_code(self, app: App, code: str, redirect_uri: str,
@@ -121,9 +122,10 @@ class SimState:
         return record if ok else None
 
     def mint(self, kind: TokenKind, app_id: str, user: str, scopes: frozenset[str],
-             environment: Environment) -> tuple[str, TokenRecord]:
-        """Issue a token: `pina_…` access or `pinr.…` refresh [FACTS §4 prefixes]."""
-        ttl = self.config.token_ttl if kind == "access" else self.config.refresh_ttl
+             environment: Environment, ttl: float | None = None) -> tuple[str, TokenRecord]:
+        """Issue a token: `pina_…` access or `pinr.…` refresh [FACTS §4 prefixes]; `ttl` overrides the lifetime."""
+        if ttl is None:
+            ttl = self.config.token_ttl if kind == "access" else self.config.refresh_ttl
         if kind == "access":
             token = "pina_AMA" + self.serial("access").upper()
         else:
