@@ -34,7 +34,8 @@ def test_user_account(http: httpx.Client) -> None:
     account = http.get("/v5/user_account").json()
     assert account["username"] == "pinscope_demo" and account["id"].isdigit()
     assert account["account_type"] in ("PINNER", "BUSINESS")
-    assert account["board_count"] == len(http.get("/v5/boards").json()["items"])
+    secret_reader = session(Simulator(clock=lambda: T0), scopes=ALL_READ + ",boards:read_secret")
+    assert account["board_count"] == len(secret_reader.get("/v5/boards").json()["items"])
 
 
 def test_boards_list_get_filter_and_pins(http: httpx.Client) -> None:
@@ -43,8 +44,11 @@ def test_boards_list_get_filter_and_pins(http: httpx.Client) -> None:
     board = page["items"][0]
     assert {"id", "name", "privacy", "owner", "pin_count"} <= set(board)
     assert http.get(f"/v5/boards/{board['id']}").json() == board
-    secret = http.get("/v5/boards", params={"privacy": "SECRET"}).json()["items"]
+    assert http.get("/v5/boards", params={"privacy": "SECRET"}).json()["items"] == []  # no read_secret
+    secret_reader = session(Simulator(clock=lambda: T0), scopes=ALL_READ + ",boards:read_secret")
+    secret = secret_reader.get("/v5/boards", params={"privacy": "SECRET"}).json()["items"]
     assert secret and all(b["privacy"] == "SECRET" for b in secret)
+    assert len(secret_reader.get("/v5/boards").json()["items"]) == len(page["items"]) + len(secret)
     pins = http.get(f"/v5/boards/{board['id']}/pins").json()["items"]
     assert len(pins) == board["pin_count"] and all(p["board_id"] == board["id"] for p in pins)
     missing = http.get("/v5/boards/1")

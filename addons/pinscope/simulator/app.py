@@ -115,7 +115,7 @@ class Simulator:
         call = bodies.Call(request, operation, params, app,
                            World(request.environment, record.user, self.config.seed),
                            str(next(self._calls)), dt.datetime.fromtimestamp(self.clock(), dt.UTC).date(),
-                           self._created.setdefault((request.environment, record.user), []))
+                           self._created.setdefault((request.environment, record.user), []), record.scopes)
         reply = bodies.answer(call)
         reply.headers.update(verdict.headers)
         return reply

@@ -32,6 +32,7 @@ class Call:
     serial: str  # unique per call, for new ids
     today: dt.date
     created: list[dict[str, Any]] = field(default_factory=list)  # this user's Pins made with POST /pins
+    scopes: frozenset[str] = frozenset()  # the caller's token's scopes
 
 
 def _page(items: list[dict[str, Any]]) -> Reply:
@@ -57,7 +58,9 @@ def user_account(call: Call) -> Reply:
 def boards_list(call: Call) -> Reply:
     """GET /boards, filtered by `privacy`."""
     privacy = call.request.query.get("privacy")
-    return _page([b for b in call.world.boards() if privacy in (None, b["privacy"])])
+    # "all boards that can be returned based on the scopes of the token" [spec]: secret ones need read_secret
+    visible = [b for b in call.world.boards() if b["privacy"] != "SECRET" or "boards:read_secret" in call.scopes]
+    return _page([b for b in visible if privacy in (None, b["privacy"])])
 
 
 def boards_get(call: Call) -> Reply:
