@@ -63,7 +63,7 @@ def test_pretty_host_and_headers_read_as_mitmproxy_reads_them(flow) -> None:
         name = name.lower()
         value = "[redacted]" if name in REDACTED_HEADERS else value
         reference[name] = f"{reference[name]}, {value}" if name in reference else value
-    headers, authorization = exchange._headers(request.headers)
+    headers, authorization = exchange.read_headers(request.headers)
     assert headers == reference
     assert authorization == request.headers.get("authorization")
 

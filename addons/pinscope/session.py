@@ -102,7 +102,6 @@ class Session:
         self.rules: dict[str, RuleLog] = {}
         self.severities: Counter[str] = Counter()
         self.environments: Counter[str] = Counter()
-        self.notices_given: set[str] = set()  # once-per-session rules already shown
         self.first_seen: float | None = None
         self.last_seen: float | None = None
         # Request-phase examples waiting for their response; bounded, as examples are capped per rule.

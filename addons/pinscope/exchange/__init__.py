@@ -7,9 +7,9 @@ secrets to Credentials (prefix + fingerprint) before anything else sees them.
 
 from pinscope.exchange.build import REQUEST_FIELDS, from_flow, request_key, unchanged
 from pinscope.exchange.model import API_HOSTS, Environment, Exchange, TokenGrant
-from pinscope.exchange.request import (IMAGE_PROXY_AGENT, MAX_PARSE_BYTES, REDACTED_HEADERS, _headers,
-                                       authority_host, candidate, might_leak, pretty_host)
+from pinscope.exchange.request import (IMAGE_PROXY_AGENT, MAX_PARSE_BYTES, REDACTED_HEADERS, authority_host,
+                                       candidate, might_leak, pretty_host, read_headers)
 
 __all__ = ["API_HOSTS", "IMAGE_PROXY_AGENT", "MAX_PARSE_BYTES", "REDACTED_HEADERS", "REQUEST_FIELDS",
-           "Environment", "Exchange", "TokenGrant", "_headers", "authority_host", "candidate", "from_flow",
-           "might_leak", "pretty_host", "request_key", "unchanged"]
+           "Environment", "Exchange", "TokenGrant", "authority_host", "candidate", "from_flow",
+           "might_leak", "pretty_host", "read_headers", "request_key", "unchanged"]

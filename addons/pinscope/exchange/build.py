@@ -8,7 +8,8 @@ from urllib.parse import parse_qsl
 from mitmproxy import http
 
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
-from pinscope.exchange.request import MAX_PARSE_BYTES, _headers, _leaks, might_leak, pretty_host
+from pinscope.exchange.request import (MAX_PARSE_BYTES, might_leak, pretty_host, read_headers,
+                                       request_leaks)
 from pinscope.redact import loads, mask_pairs, mask_tokens, masked_query, query_tokens
 from pinscope.tokens import classify_token, parse_authorization
 
@@ -78,7 +79,7 @@ def unchanged(key: tuple[object, ...], request: http.Request) -> bool:
 
 def _request_fields(req: http.Request) -> dict[str, Any]:
     """The REQUEST_FIELDS of an Exchange."""
-    req_headers, authorization = _headers(req.headers)
+    req_headers, authorization = read_headers(req.headers)
     shown_host = pretty_host(req, req_headers.get("host"))
     host = shown_host.lower()
     environment = API_HOSTS.get(host)
@@ -108,7 +109,7 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
         credential=parse_authorization(authorization),
         request_form=form,
         request_body=req_body if form == {} and "json" in content_type else None,
-        leaked=() if environment or not might_leak(req) else _leaks(req, req_body),
+        leaked=() if environment or not might_leak(req) else request_leaks(req, req_body),
         query_tokens=query_tokens(query_pairs) if raw_query else (),
     )
 
@@ -125,7 +126,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
     else:
         fields = {name: before.__dict__[name] for name in REQUEST_FIELDS}
         fields["request_headers"] = dict(before.request_headers)  # the addon adds to it
-    resp_headers = _headers(resp.headers)[0] if resp is not None else {}
+    resp_headers = read_headers(resp.headers)[0] if resp is not None else {}
     resp_body = _body(resp, resp_headers.get("content-encoding"))
     grant = None
     if fields["environment"] and fields["api_path"].rstrip("/") == "/oauth/token":

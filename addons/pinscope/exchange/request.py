@@ -46,7 +46,7 @@ def might_leak(request: http.Request) -> bool:
     )
 
 
-def _headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:
+def read_headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:
     """(lower-case header dict, duplicates joined, credentials redacted; the raw Authorization value).
 
     Reads the raw fields once, decoded as mitmproxy decodes them: its own lookups cost more per header.
@@ -88,7 +88,7 @@ def authority_host(authority: str) -> str:
         return authority  # what parse_authority returns for any other invalid authority
 
 
-def _leaks(request: http.Request, body: bytes | None) -> Found:
+def request_leaks(request: http.Request, body: bytes | None) -> Found:
     """Tokens present anywhere in the request: query, headers (Authorization included), body."""
     found = [*tokens_in("query", request.path)]
     for name, value in request.headers.items():
