@@ -12,7 +12,7 @@ from rich.text import Text
 
 from pinscope.catalog import Operation
 from pinscope.findings import RenderedFinding
-from pinscope.report.build import format_time
+from pinscope.timefmt import format_time
 from pinscope.report.model import Report
 from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
 from pinscope.rulebook import Rule, Severity

@@ -9,7 +9,6 @@ or authentication-failed from here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from pinscope.detectors.base import Context, detects, token_label
 from pinscope.detectors.oauth import (credential_problem, is_refresh_grant, is_v5, needs_bearer, operation_label,
@@ -17,6 +16,7 @@ from pinscope.detectors.oauth import (credential_problem, is_refresh_grant, is_v
 from pinscope.detectors.sandbox import token_home
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
+from pinscope.timefmt import format_timestamp
 
 EXPIRED_CODE = 1104  # "token not valid or expired" (400)
 GONE_WORDS = ("deactivat", "revoked", "suspended", "disabled")  # Pinterest naming the cause itself
@@ -64,11 +64,6 @@ def scope_not_granted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-def when(timestamp: float) -> str:
-    """`2026-01-01 00:00:05 UTC`."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def span(seconds: float) -> str:
     """A duration for people: `45 s`, `12 min`, `3.5 h`, `2 days`."""
     seconds = abs(seconds)
@@ -110,7 +105,7 @@ def _diagnose(ex: Exchange, ctx: Context, params: dict[str, object]) -> Finding:
     """token-expired when known or said, else authentication-failed ranked by the session's knowledge."""
     state = ctx.session.token(ex.credential)
     if state is not None and state.expires_at is not None and state.expires_at <= ex.timestamp:
-        return Finding("token-expired", {**params, "expired_at": when(state.expires_at),
+        return Finding("token-expired", {**params, "expired_at": format_timestamp(state.expires_at),
                                          "ago": span(ex.timestamp - state.expires_at)})
     message = ex.error_message.lower()
     if "expired" in message:
@@ -119,12 +114,12 @@ def _diagnose(ex: Exchange, ctx: Context, params: dict[str, object]) -> Finding:
         return Finding("authentication-failed", params, "said")
     if state is not None and state.last_success is not None:
         return Finding("authentication-failed", {
-            **params, "last_success": when(state.last_success),
+            **params, "last_success": format_timestamp(state.last_success),
             "ago": span(ex.timestamp - state.last_success),
             "worked_on": ", ".join(sorted(state.succeeded_on)) or "this host",
         }, "worked_before")
     if state is not None and state.expires_at is not None:
-        return Finding("authentication-failed", {**params, "expires_at": when(state.expires_at)}, "issued_unused")
+        return Finding("authentication-failed", {**params, "expires_at": format_timestamp(state.expires_at)}, "issued_unused")
     return Finding("authentication-failed", params)
 
 

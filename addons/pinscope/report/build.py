@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from datetime import UTC, datetime
 from importlib import metadata
 
 from pinscope.catalog import Catalog, Operation
@@ -18,18 +17,9 @@ from pinscope.published import quotas, sandbox_checklist
 from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, scope_plan_report
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
+from pinscope.timefmt import when
 
 MAX_POINTS = 500  # rate-limit points kept per category in a report
-
-
-def when(timestamp: float) -> datetime:
-    """An epoch timestamp as an aware UTC datetime."""
-    return datetime.fromtimestamp(timestamp, UTC)
-
-
-def format_time(moment: datetime | None) -> str:
-    """`2026-01-01 00:00:05 UTC` (or `-`), as reports and the terminal show times."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "-"
 
 
 def build_report(session: Session, catalog: Catalog, generated_at: float | None = None) -> Report:

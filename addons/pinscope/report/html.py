@@ -14,7 +14,7 @@ from importlib import resources
 from string import Template
 
 from pinscope.report import html_findings, html_plan, html_traffic
-from pinscope.report.build import format_time
+from pinscope.timefmt import format_time
 from pinscope.report.markup import Html, el, esc, join
 from pinscope.report.model import Report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pinscope.report.build import format_time
+from pinscope.timefmt import format_time
 from pinscope.report.markup import Html, el, join, link, table
 from pinscope.report.model import ExampleFlow, Report, RuleFindings, TokenReport
 from pinscope.report.support import support_ticket

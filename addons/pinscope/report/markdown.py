@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pinscope.report.build import format_time
+from pinscope.timefmt import format_time
 from pinscope.report.model import Report, RuleFindings, Summary
 from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
 from pinscope.published import describe_quota

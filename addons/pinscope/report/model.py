@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from pinscope.published import ChecklistStep, PublishedQuota
+from pinscope.report.base import Count, Model
 from pinscope.report.plan import ForecastReport, ScopePlanReport
 from pinscope.rulebook import Severity
 
 SCHEMA_ID = "pinscope-report/1"
-Count = Annotated[int, Field(ge=0)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SeverityCounts(_Model):
+class SeverityCounts(Model):
     """How many findings of each severity."""
 
     error: Count = 0
@@ -27,14 +23,14 @@ class SeverityCounts(_Model):
     info: Count = 0
 
 
-class EnvironmentCounts(_Model):
+class EnvironmentCounts(Model):
     """Pinterest API flows per host."""
 
     production: Count = 0
     sandbox: Count = 0
 
 
-class TimeSpan(_Model):
+class TimeSpan(Model):
     """First and last Pinterest API request of the session."""
 
     start: datetime
@@ -42,7 +38,7 @@ class TimeSpan(_Model):
     seconds: Annotated[float, Field(ge=0)]
 
 
-class Summary(_Model):
+class Summary(Model):
     """The session at a glance."""
 
     flows: Count = Field(description="HTTP flows analyzed")
@@ -53,7 +49,7 @@ class Summary(_Model):
     time_span: TimeSpan | None = None
 
 
-class ExampleFlow(_Model):
+class ExampleFlow(Model):
     """One flow that showed a finding; the URL has secret query values masked."""
 
     method: str
@@ -67,7 +63,7 @@ class ExampleFlow(_Model):
     error_message: str | None = Field(None, description="Pinterest's error message, tokens masked")
 
 
-class RuleFindings(_Model):
+class RuleFindings(Model):
     """Every occurrence of one rule."""
 
     rule: str
@@ -80,7 +76,7 @@ class RuleFindings(_Model):
     flows: list[ExampleFlow] = Field(description="a few example flows")
 
 
-class TokenReport(_Model):
+class TokenReport(Model):
     """One token, known by its label (prefix + fingerprint), never by its value."""
 
     label: str = Field(description="how pinscope shows the token, e.g. pina…1a2b3c4d")
@@ -99,7 +95,7 @@ class TokenReport(_Model):
         None, description="needed but not granted; null when the grant was not seen")
 
 
-class RatePoint(_Model):
+class RatePoint(Model):
     """Remaining quota after one response (for charts)."""
 
     timestamp: datetime
@@ -108,7 +104,7 @@ class RatePoint(_Model):
     token: str | None = Field(None, description="label of the token whose budget this is")
 
 
-class RateLimitReport(_Model):
+class RateLimitReport(Model):
     """One rate-limit category, over every token that used it."""
 
     category: str
@@ -124,7 +120,7 @@ class RateLimitReport(_Model):
         None, description="Pinterest's published quota for the category (rules/published/quotas.toml)")
 
 
-class EndpointReport(_Model):
+class EndpointReport(Model):
     """Calls to one operation."""
 
     operation: str = Field(description="METHOD /v5/path/{template}")
@@ -139,7 +135,7 @@ class EndpointReport(_Model):
     request_ids: list[str] = Field(description="x-pinterest-rid of recent 5xx answers")
 
 
-class SandboxReport(_Model):
+class SandboxReport(Model):
     """The sandbox host was used: how much, by which tokens, and the steps to production."""
 
     flows: Count = Field(description="flows to api-sandbox.pinterest.com")
@@ -148,7 +144,7 @@ class SandboxReport(_Model):
     source: str
 
 
-class Report(_Model):
+class Report(Model):
     """A pinscope session report."""
 
     schema_id: Literal["pinscope-report/1"] = Field(SCHEMA_ID, alias="schema")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from pinscope.intel import Forecast, ScopePlan
+from pinscope.report.base import Count, Model
+from pinscope.timefmt import when
 
-Count = Annotated[int, Field(ge=0)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _when(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, UTC)
-
-
-class PlannedOperation(_Model):
+class PlannedOperation(Model):
     """One operation the session called, and the scope sets it accepts."""
 
     operation: str = Field(description="METHOD /v5/path/{template}")
@@ -29,7 +19,7 @@ class PlannedOperation(_Model):
     requests: Count
 
 
-class TokenScopeFit(_Model):
+class TokenScopeFit(Model):
     """One token with a known grant against the session's calls."""
 
     token: str = Field(description="the token's label, e.g. pina…1a2b3c4d")
@@ -40,7 +30,7 @@ class TokenScopeFit(_Model):
     excessive: list[str] = Field(description="granted scopes no call of the session needed")
 
 
-class ScopePlanReport(_Model):
+class ScopePlanReport(Model):
     """The least-privilege scopes for the operations this session called."""
 
     operations: list[PlannedOperation]
@@ -54,7 +44,7 @@ class ScopePlanReport(_Model):
     tokens: list[TokenScopeFit]
 
 
-class ForecastReport(_Model):
+class ForecastReport(Model):
     """Where one token's budget in the category was heading at its last response."""
 
     token: str
@@ -101,10 +91,10 @@ def forecast_report(f: Forecast) -> ForecastReport:
     """One forecast as report data."""
     exhaust = f.exhaust_in
     return ForecastReport(
-        token=f.token, as_of=_when(f.now), pace_per_second=_round(f.pace), requests=f.requests,
+        token=f.token, as_of=when(f.now), pace_per_second=_round(f.pace), requests=f.requests,
         lookback_seconds=f.lookback, remaining=f.remaining, limit=f.limit, window_seconds=f.window,
-        reset_at=_when(f.now + f.reset_in) if f.reset_in is not None else None,
-        seconds_to_exhaustion=_round(exhaust), exhausts_at=_when(f.now + exhaust) if exhaust is not None else None,
+        reset_at=when(f.now + f.reset_in) if f.reset_in is not None else None,
+        seconds_to_exhaustion=_round(exhaust), exhausts_at=when(f.now + exhaust) if exhaust is not None else None,
         exhausts_before_reset=f.exhausts_before_reset, warns=f.warns, safe_pace_per_second=_round(f.safe_pace),
     )
 

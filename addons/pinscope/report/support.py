@@ -6,7 +6,7 @@ only what Pinterest support asks for is quoted: operation, time, status, code, m
 
 from __future__ import annotations
 
-from pinscope.report.build import format_time
+from pinscope.timefmt import format_time
 from pinscope.report.model import ExampleFlow, RuleFindings
 
 
