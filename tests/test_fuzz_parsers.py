@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pinscope.ratelimit import MAX_VALUE, parse_limit, parse_ratelimit
-from pinscope.redact import mask_pairs, mask_url_secrets, masked_query
+from pinscope.redact import mask_pairs, mask_query, mask_url_secrets, masked_query
 from pinscope.tokens import TOKEN_IN_TEXT, parse_authorization
 from tests.flowkit import APP_SECRET, AUTH_CODE
 from tests.test_fuzz_strategies import AUTHORIZATIONS, FUZZ, RATE_VALUES, TOKENS, secret_free
@@ -70,3 +70,9 @@ def test_secret_url_parameters_in_any_text_are_masked(before: str, key: str, sec
                                                        after: str) -> None:
     text = f"{before}http://localhost:8085/{sep}{key}={secret}&state=1 {after}"
     assert secret not in mask_url_secrets(text)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60)), max_size=6))
+def test_mask_query_is_mask_pairs_and_masked_query_at_once(pairs: list[tuple[str, str]]) -> None:
+    assert mask_query(pairs) == (mask_pairs(pairs), masked_query(pairs))

@@ -48,6 +48,11 @@ class Operation:
             return frozenset()
         return min((s - granted for s in self.scope_sets), key=lambda m: (len(m), sorted(m)))
 
+    def path_params(self, api_path: str) -> dict[str, str]:
+        """The raw values of this operation's `{param}` segments in a request path (after `/v5`)."""
+        pairs = zip(_template_segments(self.path), _segments(api_path), strict=False)
+        return {name[1:-1]: value for name, value in pairs if name.startswith("{")}
+
     def scope_text(self) -> str:
         """`boards:read AND pins:read`, alternatives joined by `OR`."""
         return " OR ".join(" AND ".join(sorted(s)) for s in self.scope_sets) or "no scopes"
@@ -70,6 +75,9 @@ class Catalog:
         self.spec_version = spec_version
         self.scopes = scopes
         self.by_id = {op.operation_id: op for op in operations}
+        self._by_route: dict[tuple[str, str], Operation] = {}
+        for op in operations:
+            self._by_route.setdefault((op.method, op.path), op)
         self._trie: dict = {}
         for op in operations:
             node = self._trie
@@ -94,9 +102,9 @@ class Catalog:
     def find(self, method: str, path_template: str) -> Operation | None:
         """Look an operation up by method and template, `/v5` optional."""
         template = path_template.removeprefix("/v5") or "/"
-        for op in self.operations:
-            if op.method == method.upper() and op.path == template:
-                return op
+        op = self._by_route.get((method.upper(), template))
+        if op is not None:
+            return op
         match = self.match(method, template)
         return match.operation
 
@@ -104,6 +112,12 @@ class Catalog:
 def _segments(path: str) -> list[str]:
     """Non-empty path segments (a trailing slash does not matter to Pinterest's router)."""
     return [s for s in path.split("/") if s]
+
+
+@cache
+def _template_segments(template: str) -> tuple[str, ...]:
+    """An operation path's segments, split once per operation."""
+    return tuple(_segments(template))
 
 
 def _leaves(node: dict, segments: list[str], i: int) -> Iterator[dict]:

@@ -43,6 +43,19 @@ def mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+def mask_query(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], str]:
+    """mask_pairs() and masked_query() of the same pairs, masking each secret once (a SHA-256 each)."""
+    out: dict[str, str] = {}
+    shown: list[str] = []
+    for key, value in pairs:
+        secret = is_secret(key, value)
+        masked = mask(value) if secret else value
+        stored_key = mask_tokens(key)
+        out[stored_key] = f"{out[stored_key]},{masked}" if stored_key in out else masked
+        shown.append(f"{_shown_key(key)}={masked if secret else _quote(value, ',:')}")
+    return out, "&".join(shown)
+
+
 def masked_query(pairs: list[tuple[str, str]]) -> str:
     """The query string with secret values replaced by their labels (labels left readable)."""
     return "&".join(

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
-from pinscope.detectors.oauth import (credential_problem, is_refresh_grant, is_v5, needs_bearer, operation_label,
-                                      said)
+from pinscope.detectors.base import Context, detects, is_v5, operation_label, said, token_label
+from pinscope.detectors.oauth import credential_problem, is_refresh_grant, needs_bearer
 from pinscope.detectors.sandbox import token_home
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
@@ -34,7 +33,7 @@ def insufficient_scope(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         return
     op = ctx.operation
     params: dict[str, object] = {
-        "operation": op.label if op else f"{ex.method} {ex.path}",
+        "operation": operation_label(ex, op),
         "scope_sets": op.scope_text() if op else "the scopes this operation lists",
         "token": token_label(ex),
         "missing": "the scopes above",

@@ -9,9 +9,11 @@ from typing import Literal
 from pinscope.catalog import Catalog, Match, Operation
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
+from pinscope.redact import mask_tokens
 from pinscope.session import Session
 
 Phase = Literal["request", "response"]
+QUOTE_CHARS = 160  # how much of Pinterest's error message a finding quotes
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,24 @@ def detects(*rules: str, phase: Phase = "response", errors_only: bool = False) -
         return Detector(fn, phase, rules, errors_only)
 
     return wrap
+
+
+def operation_label(ex: Exchange, op: Operation | None) -> str:
+    """The operation's label, or the raw method and path when it is not in the catalogue."""
+    return op.label if op else f"{ex.method} {ex.path}"
+
+
+def is_v5(ex: Exchange) -> bool:
+    """A Pinterest API request in v5 (or without a version segment)."""
+    return ex.is_api and ex.api_version in (None, "v5")
+
+
+def said(ex: Exchange) -> str:
+    """Pinterest's error message, quoted short, with any token in it reduced to its label."""
+    text = mask_tokens(ex.error_message).strip()
+    if not text:
+        return "no message"
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
 
 
 def token_label(ex: Exchange) -> str:

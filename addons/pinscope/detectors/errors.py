@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, detects, operation_label, token_label
 from pinscope.detectors.routing import path_params
 from pinscope.exchange import Exchange
+from pinscope.detectors.sandbox import points_at_sandbox
 from pinscope.findings import Finding
-from pinscope.tokens import TOKEN_IN_TEXT, mask
+from pinscope.redact import mask_tokens
 
 RAMPED_DOWN = 4197
 PERMISSION_DENIED = 29
@@ -28,19 +29,9 @@ PERSISTENT_AFTER = 3  # 5xx answers on one operation in a session
 MAX_ITEM_ERRORS = 3  # item errors quoted per finding
 
 
-def _label(ex: Exchange, ctx: Context) -> str:
-    op = ctx.operation
-    return op.label if op else f"{ex.method} {ex.path}"
-
-
-def _trial_write(ex: Exchange) -> bool:
-    """403 code 29 sending the caller to the sandbox: trial-production-write explains it."""
-    return ex.status == 403 and ex.error_code == PERMISSION_DENIED and "sandbox" in ex.error_message.lower()
-
-
 def _quoted(ex: Exchange) -> str:
     """Pinterest's error message, short, any token in it reduced to its label."""
-    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), ex.error_message)[:160] or "no message"
+    return mask_tokens(ex.error_message)[:160] or "no message"
 
 
 @detects("server-error", "server-error-persistent", errors_only=True)
@@ -53,7 +44,7 @@ def server_error(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     count = (stats.server_errors if stats else 0) + 1  # the session has not seen this flow yet
     rids = [*(stats.request_ids if stats else ()), *([ex.request_id] if ex.request_id else [])]
     params: dict[str, object] = {
-        "operation": _label(ex, ctx), "status": ex.status, "count": count,
+        "operation": operation_label(ex, ctx.operation), "status": ex.status, "count": count,
         "rid": ex.request_id or "none", "rids": ", ".join(dict.fromkeys(rids)) or "none recorded",
         "code": ex.error_code if ex.error_code is not None else "none",
     }
@@ -65,7 +56,8 @@ def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """503 code 4197: the endpoint no longer takes traffic; retries will not help."""
     if not ex.is_api or ex.error_code != RAMPED_DOWN or (ex.status or 0) < 500:
         return
-    yield Finding("endpoint-ramped-down", {"operation": _label(ex, ctx), "rid": ex.request_id or "none"})
+    yield Finding("endpoint-ramped-down", {"operation": operation_label(ex, ctx.operation),
+                                           "rid": ex.request_id or "none"})
 
 
 def _item_errors(body: object) -> tuple[int, int, list[str]]:
@@ -104,7 +96,7 @@ def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     failed, total, texts = _item_errors(ex.response_json)
     if failed:
         yield Finding("bulk-item-errors", {
-            "operation": _label(ex, ctx), "failed": failed, "total": total,
+            "operation": operation_label(ex, ctx.operation), "failed": failed, "total": total,
             "errors": "; ".join(texts) or "no details",
         })
 
@@ -123,7 +115,7 @@ def beta_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if not ex.is_api or op is None or not op.beta or ex.status not in (401, 403):
         return
     code = ex.error_code
-    if code in TOKEN_CODES or code in ACCOUNT_REVIEW or code == TWO_FACTOR or _trial_write(ex):
+    if code in TOKEN_CODES or code in ACCOUNT_REVIEW or code == TWO_FACTOR or points_at_sandbox(ex):
         return
     ad_account = _ad_account(ex, ctx)
     yield Finding("beta-endpoint", {
@@ -138,10 +130,10 @@ def permission_denied(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     op = ctx.operation
     if not ex.is_api or ex.status not in (401, 403) or ex.error_code != PERMISSION_DENIED:
         return
-    if _trial_write(ex) or (op is not None and op.beta):
+    if points_at_sandbox(ex) or (op is not None and op.beta):
         return
     ad_account = _ad_account(ex, ctx)
-    params = {"operation": _label(ex, ctx), "token": token_label(ex), "said": _quoted(ex),
+    params = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": _quoted(ex),
               "ad_account": ad_account or "none"}
     yield Finding("permission-denied", params, "ad_account" if ad_account else "default")
 
@@ -153,7 +145,7 @@ def client_credentials_2fa(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         return
     app = ex.credential.label if ex.credential and ex.credential.kind == "client" else "the app"
     yield Finding("client-credentials-2fa", {
-        "operation": _label(ex, ctx), "app": app,
+        "operation": operation_label(ex, ctx.operation), "app": app,
         "grant": ex.request_form.get("grant_type") or "unknown",
     })
 
@@ -165,7 +157,7 @@ def account_under_review(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         return
     code = ex.error_code
     yield Finding("account-under-review", {
-        "operation": _label(ex, ctx), "code": code, "state": ACCOUNT_REVIEW[code],
+        "operation": operation_label(ex, ctx.operation), "code": code, "state": ACCOUNT_REVIEW[code],
         "token": token_label(ex), "said": _quoted(ex),
     }, "disapproved" if code == 2625 else "default")
 

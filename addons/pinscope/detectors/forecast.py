@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pinscope.detectors.base import Context, Settings, detects, token_label
+from pinscope.detectors.ratelimits import is_low
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 from pinscope.intel.forecast import MIN_USED, forecast, pace_text
@@ -18,10 +19,8 @@ def _seconds(value: float) -> str:
 
 
 def _low(policy: RateLimitPolicy, settings: Settings) -> bool:
-    """Whether rate-limit-low speaks for this flow (same test; unless the user silenced it)."""
-    if "rate-limit-low" in settings.silence or not policy.limit or policy.remaining is None:
-        return False
-    return policy.remaining <= settings.ratelimit_warn * policy.limit
+    """Whether rate-limit-low speaks for this flow (unless the user silenced it)."""
+    return "rate-limit-low" not in settings.silence and is_low(policy, settings.ratelimit_warn)
 
 
 @detects("rate-limit-forecast")

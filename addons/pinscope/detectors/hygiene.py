@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, detects, operation_label, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 
@@ -61,9 +61,7 @@ def plain_http(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """The Pinterest API called over http:// (with the token, if any, in clear text)."""
     if not ex.is_api or ex.scheme != "http":
         return
-    op = ctx.operation
-    params = {"host": ex.host, "operation": op.label if op else f"{ex.method} {ex.path}",
-              "token": token_label(ex)}
+    params = {"host": ex.host, "operation": operation_label(ex, ctx.operation), "token": token_label(ex)}
     yield Finding("plain-http", params, "with_token" if ex.credential is not None else "default")
 
 

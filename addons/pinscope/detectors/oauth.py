@@ -9,31 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pinscope.catalog import Operation
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, detects, is_v5, operation_label, said, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
-from pinscope.tokens import TOKEN_IN_TEXT, mask
 
 TOKEN_ENDPOINT = "/oauth/token"
-QUOTE_CHARS = 160  # how much of Pinterest's error message a finding quotes
-
-
-def said(ex: Exchange) -> str:
-    """Pinterest's error message, quoted short, with any token in it reduced to its label."""
-    text = TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), ex.error_message).strip()
-    if not text:
-        return "no message"
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
-
-
-def operation_label(ex: Exchange, op: Operation | None) -> str:
-    """The operation's label, or the raw method and path when it is not in the catalogue."""
-    return op.label if op else f"{ex.method} {ex.path}"
-
-
-def is_v5(ex: Exchange) -> bool:
-    """A Pinterest API request in v5 (or without a version segment)."""
-    return ex.is_api and ex.api_version in (None, "v5")
 
 
 def is_refresh_grant(ex: Exchange) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
-from pinscope.detectors.oauth import operation_label, said
+from pinscope.detectors.base import Context, detects, operation_label, said, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 from pinscope.ratelimit import RateLimitPolicy
@@ -65,16 +64,18 @@ def rate_limited(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
+def is_low(policy: RateLimitPolicy, warn: float) -> bool:
+    """Whether remaining is at or under `warn` (a fraction) of the binding quota: rate-limit-low's test."""
+    return policy.remaining is not None and bool(policy.limit) and policy.remaining <= warn * policy.limit
+
+
 @detects("rate-limit-low")
 def rate_limit_low(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A successful answer whose remaining budget is at or under the warning threshold."""
     if not ex.is_api or ex.status is None or ex.status == 429:
         return
     policy = ex.rate_limit
-    if policy is None or policy.remaining is None or not policy.limit:
-        return
-    threshold = ctx.settings.ratelimit_warn * policy.limit
-    if policy.remaining > threshold:
+    if policy is None or not is_low(policy, ctx.settings.ratelimit_warn):
         return
     op = ctx.operation
     yield Finding("rate-limit-low", {

@@ -15,12 +15,11 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from pinscope.catalog import Catalog, Operation
-from pinscope.detectors.base import Context, detects
+from pinscope.detectors.base import Context, detects, is_v5
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 
-CURRENT_VERSION = "v5"
 SUGGESTIONS = 3
 SHOWN_VALUE = 40  # characters of an offending id quoted in a finding
 IGNORED_METHODS = frozenset({"OPTIONS"})  # CORS preflights are not calls
@@ -32,16 +31,8 @@ LEGACY_PATHS = {"me": "/user_account", "users/me": "/user_account", "me/boards":
 
 
 def path_params(op: Operation, api_path: str) -> dict[str, str]:
-    """The values of the operation's `{param}` segments in this request path."""
-    names = _segments(op.path)
-    values = [s for s in api_path.split("/") if s]
-    return {n[1:-1]: unquote(v) for n, v in zip(names, values, strict=False) if n.startswith("{")}
-
-
-@lru_cache(maxsize=512)
-def _segments(template: str) -> tuple[str, ...]:
-    """An operation path's segments (split once per operation)."""
-    return tuple(s for s in template.split("/") if s)
+    """The percent-decoded values of the operation's `{param}` segments in this request path."""
+    return {name: unquote(value) for name, value in op.path_params(api_path).items()}
 
 
 def _shape(path: str) -> str:
@@ -88,14 +79,10 @@ def _labels(ops: list[Operation]) -> str:
     return ", ".join(op.label for op in ops) or "none close (see the v5 reference)"
 
 
-def _is_current(ex: Exchange) -> bool:
-    return ex.api_version in (None, CURRENT_VERSION)
-
-
 @detects("unknown-endpoint", phase="request")
 def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A v5 path that matches no operation: suggest the nearest ones."""
-    if not ex.is_api or not _is_current(ex) or ctx.match is None or ctx.match.path_known:
+    if not is_v5(ex) or ctx.match is None or ctx.match.path_known:
         return
     if ex.method in IGNORED_METHODS:
         return
@@ -111,7 +98,7 @@ def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
 def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A known v5 path called with a method it does not have: list the allowed ones."""
     match = ctx.match
-    if not ex.is_api or not _is_current(ex) or match is None or match.operation is not None:
+    if not is_v5(ex) or match is None or match.operation is not None:
         return
     if not match.path_known or ex.method in IGNORED_METHODS:
         return
@@ -130,7 +117,7 @@ def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
 @detects("wrong-api-version", phase="request")
 def wrong_api_version(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """`/v1/`, `/v3/`, `/v4/` (any version but v5): name the v5 equivalent or the nearest ones."""
-    if not ex.is_api or _is_current(ex):
+    if not ex.is_api or is_v5(ex):
         return
     params: dict[str, object] = {"version": ex.api_version, "method": ex.method, "path": ex.path}
     op = ctx.operation
@@ -168,7 +155,7 @@ def _violation(value: str, rule: dict) -> str | None:
 def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation
-    if not ex.is_api or not _is_current(ex) or op is None or not op.param_rules:
+    if not is_v5(ex) or op is None or not op.param_rules:
         return
     in_path = path_params(op, ex.api_path or "/")
     problems, names = [], []

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
-from pinscope.detectors.oauth import bearer_rejected, operation_label, said
-from pinscope.exchange import Environment, Exchange
+from pinscope.detectors.base import Context, detects, operation_label, said, token_label
+from pinscope.detectors.oauth import bearer_rejected
+from pinscope.exchange import API_HOSTS, Environment, Exchange
 from pinscope.findings import Finding
 
-HOSTS: dict[str, str] = {"production": "api.pinterest.com", "sandbox": "api-sandbox.pinterest.com"}
+HOSTS: dict[str, str] = {environment: host for host, environment in API_HOSTS.items()}
 TRIAL_WRITE_CODE = 29
 
 

@@ -10,7 +10,7 @@ from mitmproxy import http
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
 from pinscope.exchange.request import (MAX_PARSE_BYTES, might_leak, pretty_host, read_headers,
                                        request_leaks)
-from pinscope.redact import loads, mask_pairs, mask_tokens, masked_query, query_tokens
+from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_tokens
 from pinscope.tokens import classify_token, parse_authorization
 
 
@@ -92,6 +92,7 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     form: dict[str, str] = {}
     if "x-www-form-urlencoded" in content_type and req_body is not None:
         form = mask_pairs(parse_qsl(req_body.decode("utf-8", "replace"), keep_blank_values=True))
+    query, shown_query = mask_query(query_pairs)
     url = f"{req.scheme}://{shown_host}{'' if req.port in (80, 443) else f':{req.port}'}{path}"
     return dict(
         timestamp=req.timestamp_start,
@@ -100,8 +101,8 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
         host=host,
         port=req.port,
         path=path,
-        url=url + (f"?{masked_query(query_pairs)}" if query_pairs else ""),
-        query=mask_pairs(query_pairs),
+        url=url + (f"?{shown_query}" if query_pairs else ""),
+        query=query,
         environment=environment,
         api_version=version if environment else None,
         api_path=api_path if environment else None,

@@ -100,7 +100,7 @@ class Simulator:
             return error(errors.MISSING_SCOPES)
         if request.environment == "sandbox" and not operation.sandbox:
             return error(errors.SANDBOX_DISABLED)
-        params = path_params(operation.path, request.path.removeprefix("/v5"))
+        params = operation.path_params(request.path.removeprefix("/v5"))  # WSGI paths arrive decoded
         problem = invalid_parameter(operation, params, request.query)
         if problem:
             return error(errors.INVALID_PARAMETERS, message=problem)
@@ -124,13 +124,6 @@ class Simulator:
 def _budget(record: TokenRecord) -> tuple[str, str, str]:
     """Standard limits count per user per app [FACTS §2], separately in each environment."""
     return (record.environment, record.app_id, record.user)
-
-
-def path_params(template: str, path: str) -> dict[str, str]:
-    """`/pins/{pin_id}` + `/pins/123` -> {"pin_id": "123"}."""
-    names = [s for s in template.split("/") if s]
-    values = [s for s in path.split("/") if s]
-    return {n[1:-1]: v for n, v in zip(names, values) if n.startswith("{")}
 
 
 def invalid_parameter(operation: Operation, params: dict[str, str], query: dict[str, str]) -> str | None:

@@ -6,15 +6,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qsl
 
-Environment = Literal["production", "sandbox"]
-# FACTS §3: production https://api.pinterest.com/v5, sandbox https://api-sandbox.pinterest.com/v5.
-HOSTS: dict[str, Environment] = {
-    "api.pinterest.com": "production",
-    "api-sandbox.pinterest.com": "sandbox",
-}
+from pinscope.exchange.model import API_HOSTS, Environment
+
+HOSTS = API_HOSTS  # FACTS §3: production api.pinterest.com, sandbox api-sandbox.pinterest.com
 MAX_BODY = 1 << 20
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 429: "Too Many Requests",
