@@ -148,11 +148,10 @@ class Pinscope:
         from rich.console import Console
 
         from pinscope.console import print_scope_plan
-        from pinscope.intel import plan_scopes
-        from pinscope.report.plan import scope_plan_report
+        from pinscope.report.plan import session_scope_plan
 
         out = io.StringIO()
-        plan = scope_plan_report(plan_scopes(self.engine.session, self.engine.catalog))
+        plan = session_scope_plan(self.engine.session, self.engine.catalog)
         print_scope_plan(Console(file=out, width=120, color_system=None, soft_wrap=True), plan)
         text = out.getvalue().rstrip()
         logger.log(ALERT, "pinscope scope plan:\n%s", text)

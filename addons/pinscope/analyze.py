@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from mitmproxy import http
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from pinscope.capture import Capture
+from pinscope.capture import Capture, open_capture
+from pinscope.detectors import Settings
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
 
@@ -33,9 +34,18 @@ def analyze_capture(capture: Capture, engine: Engine, console: Console | None = 
                TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(capture.path.name, total=capture.total)
-        count = 0
-        for flow in capture.flows():
-            engine.analyze(from_flow(flow))
-            count += 1
-            progress.update(task, completed=capture.done, total=capture.total)
-    return count
+
+        def tracked() -> Iterator[http.HTTPFlow]:
+            for flow in capture.flows():
+                yield flow
+                progress.update(task, completed=capture.done, total=capture.total)
+
+        return analyze_flows(engine, tracked())
+
+
+def analyze_path(path: str, settings: Settings | None = None) -> Engine:
+    """Open a capture (CaptureError when it cannot be read) and analyze it; progress on stderr."""
+    capture = open_capture(path)
+    engine = Engine(settings)
+    analyze_capture(capture, engine, Console(stderr=True))
+    return engine

@@ -14,7 +14,7 @@ from pinscope.catalog import Operation
 from pinscope.findings import RenderedFinding
 from pinscope.timefmt import format_time
 from pinscope.report.model import Report
-from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
+from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_sentence, operations_called, url_note)
 from pinscope.rulebook import Rule, Severity
 
 WIDE = 140  # columns from which `pinscope rules` shows the docs links too
@@ -86,22 +86,20 @@ def _forecast_lines(console: Console, report: Report) -> None:
     for r in report.rate_limits:
         for f in r.forecasts:
             if f.warns:
-                pace, remaining, reset_in, runs_out, _ = forecast_cells(f)
-                console.print(Text.assemble((f"Forecast {r.category} ", "yellow"), f"{f.token}: {pace}, "
-                                            f"{remaining} left, runs out in {runs_out}, resets in {reset_in}"))
+                console.print(Text.assemble((f"Forecast {r.category} ", "yellow"),
+                                            f"{f.token}: {forecast_sentence(f)}"))
 
 
 def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:
     """The scope plan: smallest set(s), authorization URL, operations, and how each token fits."""
     if not plan.scopes:
-        console.print(_text("No call of this session needed an OAuth scope."))
+        console.print(_text(NO_SCOPES))
         return
     console.print(Text.assemble(("Smallest scope set: ", "bold"), (", ".join(plan.scopes), "green"),
                                 f" (for the {operations_called(plan)})"))
     if plan.tied:
         alternatives = " or ".join("{" + ", ".join(s) + "}" for s in plan.minimal_sets)
-        console.print(_text(f"Several sets are equally small; any one works: {alternatives}. "
-                            "The first is recommended (fewest secret, then write scopes).", "yellow"))
+        console.print(_text(f"{TIED}{alternatives}. {TIE_ADVICE}", "yellow"))
     console.print(Text.assemble(("Authorization URL ", "bold"), (f"({url_note(plan)}):", "dim")))
     console.print(_text(plan.authorization_url), soft_wrap=True)  # never wrapped: it is copied
     table = Table("Operation", "Requests", "Accepts", title="Operations called", box=box.SIMPLE_HEAD)

@@ -7,12 +7,10 @@ import sys
 
 from rich.console import Console
 
-from pinscope.analyze import analyze_capture
-from pinscope.capture import open_capture
+from pinscope.analyze import analyze_path
 from pinscope.commands import CommandError
 from pinscope.console import print_summary
 from pinscope.detectors import Settings
-from pinscope.engine import Engine
 from pinscope.report import build_report, check_report_path, write_report
 from pinscope.rulebook import Severity, default_rules
 
@@ -52,9 +50,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyze, summarise, write reports; 1 when --fail-on findings remain."""
     settings = Settings(silence=silenced(args.silence), min_severity=args.min_severity)
     report_paths = [check_report_path(path) for path in args.report]  # fail before the work
-    capture = open_capture(args.capture)
-    engine = Engine(settings)
-    analyze_capture(capture, engine, Console(stderr=True))
+    engine = analyze_path(args.capture, settings)
     report = build_report(engine.session, engine.catalog)
     out = Console()
     print_summary(out, report)

@@ -8,14 +8,11 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 
-from pinscope.analyze import analyze_capture
-from pinscope.capture import open_capture
+from pinscope.analyze import analyze_path
 from pinscope.catalog import default_catalog
 from pinscope.commands import CommandError
 from pinscope.console import print_operation, print_scope_plan
-from pinscope.engine import Engine
-from pinscope.intel import plan_scopes
-from pinscope.report.plan import scope_plan_report
+from pinscope.report.plan import session_scope_plan
 
 METHOD = re.compile(r"^[A-Za-z]{3,7}$")
 VERSION = re.compile(r"^/v(\d+)(?=/|$)")
@@ -71,10 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_plan(capture_path: str) -> int:
     """Analyze the capture as `pinscope analyze` does and print its scope plan."""
-    capture = open_capture(capture_path)
-    engine = Engine()
-    analyze_capture(capture, engine, Console(stderr=True))
+    engine = analyze_path(capture_path)
     if not engine.session.operations:
         raise CommandError(f"{capture_path}: no Pinterest API v5 operation was called in this capture")
-    print_scope_plan(Console(), scope_plan_report(plan_scopes(engine.session, engine.catalog)))
+    print_scope_plan(Console(), session_scope_plan(engine.session, engine.catalog))
     return 0

@@ -8,13 +8,13 @@ from importlib import metadata
 
 from pinscope.catalog import Catalog, Operation
 from pinscope.engine import wall_clock
-from pinscope.intel import plan_scopes, session_forecasts
+from pinscope.intel import session_forecasts
 from pinscope.report.model import (
     EndpointReport, EnvironmentCounts, ExampleFlow, RateLimitReport, RatePoint, Report,
     RuleFindings, SandboxReport, SeverityCounts, Summary, TimeSpan, TokenReport,
 )
 from pinscope.published import quotas, sandbox_checklist
-from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, scope_plan_report
+from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, session_scope_plan
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
 from pinscope.timefmt import when
@@ -155,7 +155,7 @@ def _with_forecasts(session: Session, rate_limits: list[RateLimitReport]) -> lis
 
 def _scope_plan(session: Session, catalog: Catalog) -> ScopePlanReport | None:
     """The scope plan, when the session called any operation."""
-    return scope_plan_report(plan_scopes(session, catalog)) if session.operations else None
+    return session_scope_plan(session, catalog) if session.operations else None
 
 
 def _endpoints(session: Session, catalog: Catalog) -> list[EndpointReport]:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from pinscope.report.markup import Html, el, join, table
 from pinscope.report.model import RateLimitReport, Report
-from pinscope.report.plan import ForecastReport, forecast_cells, operations_called, url_note
-from pinscope.report.svg import SERIES, Layer, Scale
+from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ForecastReport, forecast_cells, forecast_sentence,
+                                  operations_called, url_note)
+from pinscope.report.svg import SERIES, Layer, Scale, coord
 
 
 def _chips(scopes: Sequence[str], cls: str) -> Html:
@@ -27,13 +28,12 @@ def scope_plan(report: Report) -> Html | None:
     if plan is None:
         return None
     if not plan.scopes:
-        return el("p", "No call of this session needed an OAuth scope.", cls="muted")
+        return el("p", NO_SCOPES, cls="muted")
     parts = [el("p", f"Smallest set of scopes for the {operations_called(plan)}: ",
                 _chips(plan.scopes, "used"))]
     if plan.tied:
         sets = join((el("code", ", ".join(s)) for s in plan.minimal_sets), " or ")
-        parts.append(el("p", "Several sets are equally small; any one works: ", sets,
-                        ". The first is recommended (fewest secret, then write scopes).", cls="tie"))
+        parts.append(el("p", TIED, sets, ". " + TIE_ADVICE, cls="tie"))
     parts += [el("p", el("strong", "Authorization URL"), f" ({url_note(plan)}):"),
               el("pre", el("code", plan.authorization_url, cls="url"), cls="auth-url"),
               table(["Operation", "Calls", "Accepts"],
@@ -58,15 +58,10 @@ def forecast_facts(r: RateLimitReport) -> Html:
         return Html("")
     items = []
     for f in r.forecasts:
-        pace, remaining, reset_in, runs_out, verdict = forecast_cells(f)
-        items.append(el("li", el("code", f.token), f": {pace}, {remaining} left, runs out in {runs_out}, "
-                        f"resets in {reset_in}: ",
+        verdict = forecast_cells(f)[-1]
+        items.append(el("li", el("code", f.token), f": {forecast_sentence(f)}: ",
                         el("span", verdict, cls="bad" if f.warns else None)))
     return el("div", el("strong", "Forecast at the last response"), el("ul", *items), cls="forecast")
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def projection_layers(r: RateLimitReport) -> list[Layer]:
@@ -95,7 +90,7 @@ def _projection(f: ForecastReport, remaining: int, exhausts_at: float, colour: i
     def draw(scale: Scale) -> str:
         x1, y1 = scale.x(f.as_of.timestamp()), scale.y(remaining)
         x2, y2 = scale.x(exhausts_at), scale.y(0)
-        line = Html(f'<line class="line projection s{colour}" x1="{_n(x1)}" y1="{_n(y1)}" '
-                    f'x2="{_n(x2)}" y2="{_n(y2)}"/>')
+        line = Html(f'<line class="line projection s{colour}" x1="{coord(x1)}" y1="{coord(y1)}" '
+                    f'x2="{coord(x2)}" y2="{coord(y2)}"/>')
         return str(el("g", line, el("title", tip), cls="projection"))
     return draw

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from pinscope.timefmt import format_time
 from pinscope.report.model import Report, RuleFindings, Summary
-from pinscope.report.plan import ScopePlanReport, accepts_text, forecast_cells, operations_called, url_note
+from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_cells,
+                                  operations_called, url_note)
 from pinscope.published import describe_quota
 from pinscope.report.support import support_ticket
 from pinscope.rulebook import Severity
@@ -84,13 +85,12 @@ def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
         return []
     lines = ["## Scope plan", ""]
     if not plan.scopes:
-        return lines + ["No call of this session needed an OAuth scope.", ""]
+        return lines + [NO_SCOPES, ""]
     lines += [f"Smallest set of scopes for the {operations_called(plan)}: "
               + ", ".join(f"`{s}`" for s in plan.scopes) + ".", ""]
     if plan.tied:
-        lines += ["Several sets are equally small; any one works: "
-                  + " or ".join("`" + ", ".join(s) + "`" for s in plan.minimal_sets)
-                  + ". The first is recommended (fewest secret, then write scopes).", ""]
+        lines += [TIED + " or ".join("`" + ", ".join(s) + "`" for s in plan.minimal_sets)
+                  + ". " + TIE_ADVICE, ""]
     lines += [f"Authorization URL ({url_note(plan)}):", "", "```text", str(plan.authorization_url), "```", ""]
     lines += table(["Operation", "Requests", "Accepts"],
                    ([f"`{o.operation}`", o.requests, accepts_text(o.scope_sets)] for o in plan.operations))

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from pydantic import Field
 
-from pinscope.intel import Forecast, ScopePlan
+from pinscope.catalog import Catalog
+from pinscope.intel import Forecast, ScopePlan, plan_scopes
+from pinscope.session import Session
 from pinscope.report.base import Count, Model
 from pinscope.timefmt import when
 
@@ -68,6 +70,11 @@ def _sorted(sets: tuple[frozenset[str], ...]) -> list[list[str]]:
     return [sorted(s) for s in sets]
 
 
+def session_scope_plan(session: Session, catalog: Catalog) -> ScopePlanReport:
+    """The scope plan of a session's calls, as report data."""
+    return scope_plan_report(plan_scopes(session, catalog))
+
+
 def scope_plan_report(plan: ScopePlan) -> ScopePlanReport:
     """The plan as report data."""
     return ScopePlanReport(
@@ -108,6 +115,17 @@ def operations_called(plan: ScopePlanReport) -> str:
     """`1 operation called`, `4 operations called`."""
     count = len(plan.operations)
     return f"{count} operation{'s' if count != 1 else ''} called"
+
+
+NO_SCOPES = "No call of this session needed an OAuth scope."
+TIED = "Several sets are equally small; any one works: "
+TIE_ADVICE = "The first is recommended (fewest secret, then write scopes)."
+
+
+def forecast_sentence(f: ForecastReport) -> str:
+    """`12.0 req/s, 3 of 10 left, runs out in 0.2 s, resets in 60 s`."""
+    pace, remaining, reset_in, runs_out, _ = forecast_cells(f)
+    return f"{pace}, {remaining} left, runs out in {runs_out}, resets in {reset_in}"
 
 
 def url_note(plan: ScopePlanReport) -> str:

@@ -40,7 +40,8 @@ class Scale:
 Layer = Callable[[Scale], str]
 
 
-def _n(value: float) -> str:
+def coord(value: float) -> str:
+    """An SVG coordinate with one decimal."""
     return f"{value:.1f}"
 
 
@@ -70,21 +71,21 @@ def _frame(scale: Scale, points: Sequence[RatePoint], limit: int | None) -> str:
     """Axes, grid, tick labels and the dashed quota line."""
     out = []
     for value in sorted({0, round(scale.top / 2), round(scale.top)}):
-        y = _n(scale.y(value))
+        y = coord(scale.y(value))
         out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
         out.append(f'<text class="tick" x="{LEFT - 8}" y="{y}" text-anchor="end" '
                    f'dominant-baseline="middle">{value:,}</text>')
     if limit:
-        y = _n(scale.y(limit))
+        y = coord(scale.y(limit))
         out.append(f'<line class="quota" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
-        out.append(f'<text class="tick quota-label" x="{WIDTH - RIGHT}" y="{_n(scale.y(limit) - 5)}" '
+        out.append(f'<text class="tick quota-label" x="{WIDTH - RIGHT}" y="{coord(scale.y(limit) - 5)}" '
                    f'text-anchor="end">quota {limit:,}</text>')
     first = points[0].timestamp
     last = max(points[-1].timestamp, datetime.fromtimestamp(scale.end, first.tzinfo))  # `until` stretches
     with_date = first.date() != last.date()
     base = HEIGHT - BOTTOM + 18
     if last == first:  # one moment: its time under the point, in the middle
-        out.append(f'<text class="tick" x="{_n(scale.x(first.timestamp()))}" y="{base}" '
+        out.append(f'<text class="tick" x="{coord(scale.x(first.timestamp()))}" y="{base}" '
                    f'text-anchor="middle">{esc(_clock(first, with_date))} UTC</text>')
         return "".join(out) + _y_title()
     out.append(f'<text class="tick" x="{LEFT}" y="{base}">{esc(_clock(first, with_date))}</text>')
@@ -97,7 +98,7 @@ def _frame(scale: Scale, points: Sequence[RatePoint], limit: int | None) -> str:
 
 
 def _y_title() -> str:
-    middle = _n(TOP + (HEIGHT - TOP - BOTTOM) / 2)
+    middle = coord(TOP + (HEIGHT - TOP - BOTTOM) / 2)
     return (f'<text class="axis-label" x="14" y="{middle}" text-anchor="middle" '
             f'transform="rotate(-90 14 {middle})">remaining</text>')
 
@@ -121,8 +122,8 @@ def _series(scale: Scale, points: Sequence[RatePoint]) -> list[str]:
         parts = _lines(scale, mine, cls)
         for p in mine:
             tip = f"{p.timestamp:%H:%M:%S} UTC: {p.remaining:,} left" + (f" ({token})" if token else "")
-            parts.append(f'<circle{attrs(cls=f"point {cls}", cx=_n(scale.x(p.timestamp.timestamp())),
-                                         cy=_n(scale.y(p.remaining)), r=radius,
+            parts.append(f'<circle{attrs(cls=f"point {cls}", cx=coord(scale.x(p.timestamp.timestamp())),
+                                         cy=coord(scale.y(p.remaining)), r=radius,
                                          data_remaining=p.remaining)}>{el("title", tip)}</circle>')
         out.append(el("g", Html("".join(parts)), cls="series", data_token=token or ""))
     return out
@@ -130,7 +131,7 @@ def _series(scale: Scale, points: Sequence[RatePoint]) -> list[str]:
 
 def _lines(scale: Scale, points: list[RatePoint], cls: str) -> list[str]:
     """Solid runs while the budget is spent; a dashed rise where a new window began between samples."""
-    xy = [(_n(scale.x(p.timestamp.timestamp())), _n(scale.y(p.remaining))) for p in points]
+    xy = [(coord(scale.x(p.timestamp.timestamp())), coord(scale.y(p.remaining))) for p in points]
     out, run = [], [xy[0]]
     for (before, after), (x, y) in zip(zip(points, points[1:]), xy[1:]):
         if after.remaining > before.remaining:
@@ -148,7 +149,7 @@ def _limited(scale: Scale, points: Sequence[RatePoint]) -> str:
     for p in (p for p in points if p.limited):
         x, y = scale.x(p.timestamp.timestamp()), scale.y(p.remaining or 0)
         tip = f"{p.timestamp:%H:%M:%S} UTC: 429 Too Many Requests" + (f" ({p.token})" if p.token else "")
-        cross = f"M{_n(x - 5)},{_n(y - 5)}L{_n(x + 5)},{_n(y + 5)}M{_n(x - 5)},{_n(y + 5)}L{_n(x + 5)},{_n(y - 5)}"
-        out.append(f'<g class="limited"><line x1="{_n(x)}" x2="{_n(x)}" y1="{TOP}" '
+        cross = f"M{coord(x - 5)},{coord(y - 5)}L{coord(x + 5)},{coord(y + 5)}M{coord(x - 5)},{coord(y + 5)}L{coord(x + 5)},{coord(y - 5)}"
+        out.append(f'<g class="limited"><line x1="{coord(x)}" x2="{coord(x)}" y1="{TOP}" '
                    f'y2="{HEIGHT - BOTTOM}"/><path d="{cross}"/>{el("title", tip)}</g>')
     return "".join(out)
