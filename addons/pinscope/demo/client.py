@@ -17,7 +17,7 @@ import httpx
 
 from pinscope.demo import CONTROL_HOST
 from pinscope.demo.scenario import Grant, Step
-from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App
+from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App, faults
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class DemoClient:
         if step.auth is not None:
             headers["Authorization"] = self._fill(step.auth)
         if step.fault is not None:
-            headers["X-Sim-Fault"] = step.fault
+            headers[faults.HEADER] = step.fault
         form = {k: self._fill(v) for k, v in step.form.items()} if step.form is not None else None
         return self.http.request(step.method, self.url(step.target), headers=headers,
                                  params={k: self._fill(v) for k, v in step.query.items()},

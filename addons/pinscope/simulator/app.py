@@ -70,7 +70,7 @@ class Simulator:
             if not match.path_known:
                 return error(errors.NOT_FOUND)
             return error(errors.METHOD_NOT_ALLOWED, {"Allow": ", ".join(match.allowed_methods)})
-        fault = faults.forced(request.headers.get(faults.HEADER))
+        fault = faults.forced(request.headers.get(faults.HEADER.lower()))
         if fault is not None:
             return fault
         if "basic" in match.operation.auth:

@@ -45,7 +45,7 @@ def handle(state: SimState, scopes: tuple[str, ...], request: SimRequest) -> Rep
                      for a in state.config.apps],
             "scopes": list(scopes),
             "environments": sorted(set(HOSTS.values())),
-            "fault_header": "X-Sim-Fault",
+            "fault_header": faults.HEADER,
             "faults": list(faults.EXAMPLES),
         })
     if request.method != "POST" or action not in ("authorize", "token", "expire"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pinscope.simulator.errors import FAULT_MESSAGES, RATE_LIMITED, SPAM_DETAIL, error
 from pinscope.simulator.wire import Reply
 
-HEADER = "x-sim-fault"
+HEADER = "X-Sim-Fault"  # matched case-insensitively, as HTTP header names are
 EXAMPLES = ("500", "503-4197", "501-4181", "429", "spam-429")
 GENERIC_MESSAGES = {500: "Internal server error.", 502: "Bad gateway.", 503: "Service unavailable."}
 

@@ -26,19 +26,24 @@ logger = logging.getLogger(__name__)
 PORT = 443
 
 
-def addons(simulator: Simulator | None = None) -> list[WSGIApp]:
-    """One WSGIApp per Pinterest API host, each bound to its environment (needs connection_strategy=lazy)."""
+def addons(simulator: Simulator | None = None, control_hosts: tuple[str, ...] = ()) -> list[WSGIApp]:
+    """One WSGIApp per Pinterest API host, each bound to its environment (needs connection_strategy=lazy).
+
+    `control_hosts`: other hosts answering as production, e.g. where a demo calls the `/_sim/` shortcuts.
+    """
     simulator = simulator or Simulator()
-    return [WSGIApp(simulator.bound(environment), host, PORT) for host, environment in HOSTS.items()]
+    hosts = {**HOSTS, **dict.fromkeys(control_hosts, "production")}
+    return [WSGIApp(simulator.bound(environment), host, PORT) for host, environment in hosts.items()]
 
 
 class SimulatorMount:
     """An addon serving the simulator on both Pinterest API hosts, configured by mitmproxy options."""
 
-    def __init__(self, config: SimConfig | None = None) -> None:
+    def __init__(self, config: SimConfig | None = None, control_hosts: tuple[str, ...] = ()) -> None:
         self.base = config or SimConfig()
+        self.control_hosts = control_hosts
         self.simulator = Simulator(self.base)
-        self.apps = addons(self.simulator)
+        self.apps = addons(self.simulator, control_hosts)
 
     def load(self, loader) -> None:  # noqa: ANN001 (mitmproxy's Loader)
         """Declare the simulator's options."""
@@ -55,7 +60,7 @@ class SimulatorMount:
                              token_ttl=_positive("pinscope_sim_token_ttl", ctx.options.pinscope_sim_token_ttl),
                              rate_scale=_positive("pinscope_sim_rate_scale", ctx.options.pinscope_sim_rate_scale))
             self.simulator = Simulator(config)
-            self.apps = addons(self.simulator)
+            self.apps = addons(self.simulator, self.control_hosts)
         if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
             logger.warning("pinscope simulator: set connection_strategy=lazy, or mitmproxy tries to reach "
                            "the real api.pinterest.com before the simulator can answer")
