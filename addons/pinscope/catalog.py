@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -132,6 +133,16 @@ def _leaves(node: dict, segments: list[str], i: int) -> Iterator[dict]:
     param = node.get(PARAM)
     if param is not None:
         yield from _leaves(param, segments, i + 1)
+
+
+def breaks_rule(value: str, rule: dict) -> tuple[bool, bool]:
+    """(breaks the spec's `pattern`, longer than its `maxLength`) for one parameter value."""
+    pattern, limit = rule.get("pattern"), rule.get("maxLength")
+    try:
+        mismatch = bool(pattern) and re.search(pattern, value) is None
+    except re.error:
+        mismatch = False  # a pattern Python cannot read says nothing about the value
+    return mismatch, isinstance(limit, int) and len(value) > limit
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

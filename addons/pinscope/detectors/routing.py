@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from urllib.parse import unquote
 
-from pinscope.catalog import Catalog, Operation
+from pinscope.catalog import Catalog, Operation, breaks_rule
 from pinscope.detectors.base import Context, detects, is_v5
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
@@ -137,17 +137,10 @@ def _shown(value: str) -> str:
 
 def _violation(value: str, rule: dict) -> str | None:
     """Why `value` breaks the spec's pattern/maxLength, or None."""
-    problems = []
-    pattern = rule.get("pattern")
-    if pattern:
-        try:
-            if re.search(pattern, value) is None:
-                problems.append(f"must match {pattern}")
-        except re.error:
-            pass  # a pattern Python cannot read says nothing about the value
-    limit = rule.get("maxLength")
-    if isinstance(limit, int) and len(value) > limit:
-        problems.append(f"is {len(value)} characters, at most {limit} allowed")
+    mismatch, too_long = breaks_rule(value, rule)
+    problems = [f"must match {rule['pattern']}"] if mismatch else []
+    if too_long:
+        problems.append(f"is {len(value)} characters, at most {rule['maxLength']} allowed")
     return " and ".join(problems) or None
 
 

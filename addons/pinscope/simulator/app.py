@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pinscope.catalog import Catalog, Operation, default_catalog
+from pinscope.catalog import Catalog, Operation, breaks_rule, default_catalog
 from pinscope.simulator import bodies, control, errors, faults, oauth
 from pinscope.simulator.errors import error
 from pinscope.simulator.fixtures import World
@@ -133,9 +132,9 @@ def invalid_parameter(operation: Operation, params: dict[str, str], query: dict[
         value = (params if where == "path" else query if where == "query" else {}).get(name)
         if value is None:
             continue
-        pattern = rule.get("pattern")
-        if pattern and not re.search(pattern, value):
-            return f"'{name}' value '{value[:64]}' must match the pattern: {pattern}"
-        if "maxLength" in rule and len(value) > rule["maxLength"]:
+        mismatch, too_long = breaks_rule(value, rule)
+        if mismatch:
+            return f"'{name}' value '{value[:64]}' must match the pattern: {rule['pattern']}"
+        if too_long:
             return f"'{name}' value '{value[:64]}' is longer than {rule['maxLength']} characters"
     return None
