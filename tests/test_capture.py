@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from mitmproxy import http, io
+from mitmproxy.io import tnetstring
 from mitmproxy.addons.savehar import SaveHar
 from mitmproxy.test import tflow
 
@@ -112,3 +114,79 @@ def test_truncated_flow_file(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) - 40])
     with pytest.raises(CaptureError, match="cut.mitm"):
         list(open_capture(path).flows())
+
+
+def test_har_is_streamed_with_progress_in_bytes(tmp_path: Path) -> None:
+    path = write_har(tmp_path / "cap.har", sample())
+    capture = open_capture(path)
+    stream = capture.flows()
+    next(stream)
+    assert capture.total == path.stat().st_size and 0 < capture.done <= capture.total
+    assert len(list(stream)) == 2 and capture.done == capture.total
+
+
+def test_content_decides_over_the_suffix(tmp_path: Path) -> None:
+    """mitmproxy's reader would json.load a `{...}` flow file whole; pinscope streams it as HAR."""
+    har = write_har(tmp_path / "export.mitm", sample())
+    har.write_bytes(b"\xef\xbb\xbf" + har.read_bytes())
+    capture = open_capture(har)
+    assert capture.format == "har" and len(list(capture.flows())) == 3
+
+
+@pytest.mark.parametrize("suffix", [".mitm", ".har", ".json"])
+def test_empty_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"empty{suffix}"
+    path.write_bytes(b"")
+    with pytest.raises(CaptureError, match="the file is empty"):
+        open_capture(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "pipe.har"
+    os.mkfifo(path)
+    outcome: list[BaseException] = []
+    reader = threading.Thread(target=lambda: outcome.append(pytest.raises(CaptureError, open_capture, path).value),
+                              daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert outcome, "opening a FIFO blocked"
+    assert "not a file (a FIFO, socket or device)" in str(outcome[0])
+
+
+def test_a_capture_that_disappears_before_reading(tmp_path: Path) -> None:
+    path = write_mitm(tmp_path / "gone.mitm", sample())
+    capture = open_capture(path)
+    path.unlink()
+    with pytest.raises(CaptureError, match="gone.mitm: no such file"):
+        list(capture.flows())
+
+
+def nested_tnetstring(levels: int) -> bytes:
+    data = b"0:]"
+    for _ in range(levels):
+        data = b"%d:%s]" % (len(data), data)
+    return data
+
+
+@pytest.mark.parametrize("content,reason", [
+    (nested_tnetstring(100_000), "flow 0: RecursionError"),
+    (b"999999999999:abc", "flow 0: MemoryError|flow 0: FlowReadException"),
+    (b"5:hello,", "flow 0: FlowReadException: Invalid flow"),
+])
+def test_hostile_tnetstrings_are_capture_errors(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "hostile.mitm"
+    path.write_bytes(content)
+    with pytest.raises(CaptureError, match=reason) as err:
+        list(open_capture(path).flows())
+    assert "\n" not in str(err.value)
+
+
+def test_the_error_names_the_flow(tmp_path: Path) -> None:
+    good, bad = sample()[0].get_state(), sample()[1].get_state()
+    bad["client_conn"] = "not a connection"
+    path = tmp_path / "third.mitm"
+    path.write_bytes(tnetstring.dumps(good) + tnetstring.dumps(good) + tnetstring.dumps(bad))
+    with pytest.raises(CaptureError, match=r"third.mitm: not a readable mitmproxy flow file \(flow 2: "):
+        list(open_capture(path).flows())
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -153,7 +154,9 @@ def test_web_command_line_and_how_to_open_it(capsys, monkeypatch) -> None:
     launched: list[list[str]] = []
     monkeypatch.setattr(web, "launch", lambda command: launched.append(command) or 0)
     code, _, err = call(capsys, "web", "--web-port", "9191", "--", "--set", "listen_port=9090")
-    assert code == 0 and "http://127.0.0.1:9191/" in err and "127.0.0.1:9090" in err
+    # The addresses are said by the addon once mitmweb listens: tests/e2e/test_process_edges.py.
+    assert code == 0 and "it says where the web UI and the proxy listen" in err
+    assert "pinscope_banner=true" in launched[0]
     (command,) = launched
     assert Path(command[0]).name.startswith("mitmweb") or command[:2] == [sys.executable, "-c"]
     assert Path(command[command.index("-s") + 1]).name == "mitm_entry.py"
@@ -241,3 +244,48 @@ def test_web_starts_mitmweb_with_the_addon_and_comment_column() -> None:
     assert options["listen_host"]["value"] == "127.0.0.1" and options["web_host"]["value"] == "127.0.0.1"
     assert options["listen_port"]["value"] == proxy_port
     assert "pinscope_report" in options, "the pinscope addon was loaded"
+
+
+def har_named_json(tmp_path: Path) -> Path:
+    return write_har(tmp_path / "cap.json", scenario())
+
+
+@pytest.mark.parametrize("report", [
+    lambda cap: cap,
+    lambda cap: cap.parent / "sub" / ".." / cap.name,
+    lambda cap: (cap.parent / "link.json").symlink_to(cap) or cap.parent / "link.json",
+    lambda cap: os.link(cap, cap.parent / "hard.json") or cap.parent / "hard.json",
+    lambda cap: (cap.parent / "dir").symlink_to(cap.parent) or cap.parent / "dir" / cap.name,
+], ids=["same", "dot-dot", "symlink", "hard-link", "symlinked-folder"])
+def test_a_report_never_replaces_its_capture(capsys, tmp_path: Path, monkeypatch, report) -> None:
+    capture = har_named_json(tmp_path)
+    (tmp_path / "sub").mkdir()
+    before = capture.read_bytes()
+    target = report(capture)
+    monkeypatch.setattr("pinscope.commands.analyze.analyze_path", lambda *a: pytest.fail("analysed first"))
+    code, out, err = call(capsys, "analyze", str(capture), "--report", str(tmp_path / "ok.md"),
+                          "--report", str(target))
+    assert code == 2 and out == ""
+    one_line_error(err, str(target), "is the capture being analysed")
+    assert capture.read_bytes() == before and not (tmp_path / "ok.md").exists()
+
+
+def test_relative_capture_and_absolute_report(capsys, tmp_path: Path, monkeypatch) -> None:
+    har_named_json(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = call(capsys, "analyze", "cap.json", "--report", str(tmp_path / "cap.json"))
+    assert code == 2 and "is the capture being analysed" in err
+
+
+def test_an_internal_error_is_one_line_without_a_traceback(capsys, monkeypatch, capture: Path) -> None:
+    def broken(*args):
+        raise RuntimeError(f"boom \x1b[2J{SECRETS[0]}\nsecond line")
+    monkeypatch.setattr("pinscope.commands.analyze.build_report", broken)
+    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+    code, out, err = call(capsys, "analyze", str(capture))
+    assert code == cli.INTERNAL_ERROR and out == ""
+    assert err.startswith("pinscope: internal error: RuntimeError: boom") and err.count("\n") == 1
+    assert "\x1b" not in err and f"{cli.DEBUG_ENV}=1" in err
+    monkeypatch.setenv(cli.DEBUG_ENV, "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        cli.main(["analyze", str(capture)])

@@ -35,6 +35,20 @@ def test_a_failing_detector_is_logged_once_and_others_still_run(caplog: pytest.L
     assert engine.session.flows == 2  # the session still learns from the flows
 
 
+@detects("rate-limited")
+def quoting(ex, ctx):
+    """A detector whose exception quotes traffic: its message must reach the log masked."""
+    raise KeyError(f"{ex.request_headers.get('x-echo')} \x1b[2J")
+
+
+def test_a_failure_is_logged_without_traffic_secrets_or_escapes(caplog: pytest.LogCaptureFixture) -> None:
+    engine = Engine(detectors=(quoting,))
+    with caplog.at_level(logging.DEBUG, logger="pinscope"):
+        engine.analyze(from_flow(flow("GET", "/v5/boards", request_headers={"x-echo": f"Bearer {ACCESS}"})))
+    assert "KeyError" in caplog.text and "quoting" in caplog.text and 'raise KeyError' in caplog.text
+    assert ACCESS[5:] not in caplog.text and "\x1b" not in caplog.text
+
+
 def test_request_phase_does_not_update_the_session(engine: Engine) -> None:
     ex = from_flow(flow("GET", "/v5/user_account/following", host=SANDBOX, status=None))
     assert {f.rule for f in engine.on_request(ex)} == {"sandbox-endpoint-unavailable", "sandbox-host-in-use"}

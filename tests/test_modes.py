@@ -7,7 +7,6 @@ import os
 import signal
 import stat
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from pinscope.cli import main
-from pinscope.commands import mitm, web
+from pinscope.commands import dump, mitm, web
 from pinscope.demo import launcher
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
@@ -24,6 +23,7 @@ from pinscope.report.build import build_report
 from pinscope.report.write import RENDERERS
 from pinscope.session import Session
 from tests.e2e.conftest import pinscope_cli
+from tests.e2e.tool import Tool
 from tests.flowkit import flow
 
 
@@ -69,14 +69,10 @@ def test_dump_captures_and_reports_are_0600(tmp_path: Path, open_umask: None) ->
     capture, report = tmp_path / "flows.mitm", tmp_path / "report.json"
     command, env = pinscope_cli("dump", "--listen-port", "0", "--set", f"confdir={tmp_path / 'conf'}",
                                 "-w", str(capture), "--set", f"pinscope_report={report}")
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not capture.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=30)[0]
-    assert capture.exists() and report.exists(), output
+    running = Tool(command, env)
+    running.wait_for(r"pinscope: proxy ")  # said from running(): interrupted earlier, done() never runs
+    assert running.stop(signal.SIGINT) == 0, running.output
+    assert capture.exists() and report.exists(), running.output
     assert (mode(capture), mode(report)) == (0o600, 0o600)
     assert mode(tmp_path / "conf") == 0o700
 
@@ -94,16 +90,15 @@ def test_launch_sets_the_private_umask(monkeypatch: pytest.MonkeyPatch, open_uma
     assert seen == [0o077]
 
 
-def test_web_binds_to_this_machine_keeps_the_token_and_says_so(capsys, monkeypatch) -> None:
+def test_web_binds_to_this_machine_keeps_the_token_and_asks_for_the_banner(capsys, monkeypatch) -> None:
     monkeypatch.setattr(web, "launch", lambda command: 0)
     assert main(["web"]) == 0
-    said = capsys.readouterr().err
-    assert "http://127.0.0.1:8081/ (this machine only; mitmweb requires its access token" in said
+    assert "it says where the web UI and the proxy listen" in capsys.readouterr().err
     command = web.build_command([])
     assert command[command.index("--web-host") + 1] == "127.0.0.1"
+    assert command[command.index("--listen-host") + 1] == "127.0.0.1"
+    assert "pinscope_banner=true" in command and "pinscope_banner=true" in dump.build_command([])
     assert not any(arg.startswith("web_password") for arg in command), "the token stays on"
-    assert main(["web", "--web-host", "0.0.0.0"]) == 0
-    assert "WARNING: reachable from other machines via 0.0.0.0" in capsys.readouterr().err
 
 
 @pytest.mark.e2e

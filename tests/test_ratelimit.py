@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinscope.ratelimit import MAX_VALUE, RateLimitPolicy, parse_limit, parse_ratelimit
+from pinscope.ratelimit import (MAX_DIGITS, MAX_POLICIES, MAX_VALUE, RateLimitPolicy, parse_limit,
+                                parse_ratelimit)
 
 
 def headers(limit: str | None = None, remaining: str | None = None, reset: str | None = None) -> dict[str, str]:
@@ -61,10 +62,28 @@ def test_limit_garbage_is_tolerated(limit: str, expected: tuple) -> None:
 
 
 @pytest.mark.parametrize(("reset", "expected"), [
-    ("1.5", 1.5), ("0", 0.0), ("nan", None), ("inf", None), ("-1", None), ("soon", None), ("1e12", float(MAX_VALUE)),
+    ("1.5", 1.5), ("0", 0.0), (" 42 ", 42.0), ("999999999999", float(MAX_VALUE)),
+    # Everything float() would also accept is refused: no server writes seconds so.
+    ("nan", None), ("NaN", None), ("inf", None), ("Infinity", None), ("-1", None), ("+1", None),
+    ("1e12", None), ("1e400", None), ("1_000", None), ("٣", None), ("0x10", None), ("soon", None),
+    ("", None),
+    ("9" * (MAX_DIGITS + 1), None), ("1." + "5" * (MAX_DIGITS + 1), None),
 ])
 def test_reset_is_delta_seconds_or_none(reset: str, expected: float | None) -> None:
     assert parse_ratelimit(headers(reset=reset)).reset_seconds == expected
+
+
+@pytest.mark.parametrize("value", ["1" * 400, "9" * 100_000, str(10**400), "-" + "9" * 50, "1e400", "inf",
+                                   "nan"])
+def test_huge_or_non_finite_counts_are_refused_before_int(value: str) -> None:
+    policy = parse_ratelimit(headers(limit=value, remaining=value, reset=value))
+    assert policy == RateLimitPolicy(None, (), None, None)
+    assert parse_limit(f"{value};w={value}, 100;w=1") == (100, ((100, 1),))
+
+
+def test_a_huge_header_is_split_only_as_far_as_it_is_read() -> None:
+    limit, windows = parse_limit(",".join(["100;w=1"] * 200_000))
+    assert limit == 100 and len(windows) == MAX_POLICIES
 
 
 def test_duplicated_headers_use_the_first_value() -> None:

@@ -160,9 +160,11 @@ def test_markdown_carries_the_same_content(report: Report) -> None:
     for piece in ("## Sandbox to production", "Point the base URL at production", "**boards:read**",
                   "Needed by its calls", "Published quota", "Trial 1,000/day per app", "Error rate"):
         assert piece in text, piece
-    assert "\\<script>alert(\"pwned\")\\</script> Pin not found" in text, "shown, never raw HTML"
+    assert "\\<script\\>alert\\(\"pwned\"\\)\\</script\\> Pin not found" in text, "shown, never raw HTML"
     outside_fences = re.sub(r"```text\n.*?```", "", text, flags=re.S)
-    assert not re.search(r"(?<!\\)<(img|script)", outside_fences)
+    outside_code = re.sub(r"(`+)[^`].*?\1", "", outside_fences)  # code spans render nothing inside
+    assert not re.search(r"(?<!\\)<(img|script)", outside_code)
+    assert not re.search(r"(?<!\\)!?(?<!\\)\[[^\]]*(?<!\\)\]\(", outside_code), "no link or image from traffic"
 
 
 def test_markdown_support_blocks(report: Report) -> None:

@@ -14,9 +14,10 @@ from mitmproxy.addonmanager import Loader
 from mitmproxy.log import ALERT
 
 from pinscope import addon_options as options
-from pinscope import annotate, contentview, exchange
+from pinscope import annotate, banner, contentview, exchange
 from pinscope.engine import SILENCE_HEADER, Engine
 from pinscope.findings import RenderedFinding
+from pinscope.untrusted import describe_error
 
 logger = logging.getLogger("pinscope")
 SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
@@ -32,12 +33,13 @@ def never_raises(hook: Callable[..., None]) -> Callable[..., None]:
     def wrapper(self: Pinscope, *args: Any) -> None:
         try:
             hook(self, *args)
-        except Exception:  # noqa: BLE001 - the proxy must keep working whatever pinscope does
+        except Exception as err:  # noqa: BLE001 - the proxy must keep working whatever pinscope does
             if hook.__name__ in self.failed_hooks:
-                logger.debug("pinscope: %s failed again", hook.__name__, exc_info=True)
+                logger.debug("pinscope: %s failed again: %s", hook.__name__, describe_error(err))
             else:
                 self.failed_hooks.add(hook.__name__)
-                logger.exception("pinscope: %s hook failed; the flow passes unchanged", hook.__name__)
+                logger.error("pinscope: %s hook failed; the flow passes unchanged: %s", hook.__name__,
+                             describe_error(err))
 
     return wrapper
 
@@ -51,6 +53,7 @@ class Pinscope:
         self.terminal = False
         self.console: Any = None  # a rich Console, created on first use (tests pass their own)
         self.failed_hooks: set[str] = set()
+        self.running_ = False  # set by running(); see options.one_line_at_startup()
         # flow id -> (request_key, request-phase Exchange): the response phase reuses its request fields.
         self._pending: dict[str, tuple[tuple[object, ...], exchange.Exchange]] = {}
 
@@ -60,14 +63,21 @@ class Pinscope:
         contentview.register()
 
     def configure(self, updated: set[str]) -> None:
-        """Validate options; a bad value stops start-up with a clear message."""
-        if updated & {"pinscope_ratelimit_warn", "pinscope_silence", "pinscope_min_severity"}:
-            self.engine.settings = options.settings(ctx.options, set(self.engine.rules))
-        if "pinscope_report" in updated:
-            self.report_path = options.report_path(ctx.options.pinscope_report, exceptions.OptionsError,
-                                                   "pinscope_report")
-        if "pinscope_terminal" in updated:
-            self.terminal = ctx.options.pinscope_terminal
+        """Validate options: a bad value stops start-up with one line, and is refused once running."""
+        with options.one_line_at_startup(self.running_):
+            if updated & {"pinscope_ratelimit_warn", "pinscope_silence", "pinscope_min_severity"}:
+                self.engine.settings = options.settings(ctx.options, set(self.engine.rules))
+            if "pinscope_report" in updated:
+                self.report_path = options.report_path(ctx.options.pinscope_report, exceptions.OptionsError,
+                                                       "pinscope_report")
+            if "pinscope_terminal" in updated:
+                self.terminal = ctx.options.pinscope_terminal
+
+    def running(self) -> None:
+        """With pinscope_banner, say where mitmproxy really listens (warning for exposed addresses)."""
+        self.running_ = True
+        if ctx.options.pinscope_banner:
+            banner.announce(ctx.master, ctx.options, logger)
 
     @never_raises
     def request(self, flow: http.HTTPFlow) -> None:
@@ -159,16 +169,13 @@ class Pinscope:
 
     @never_raises
     def done(self) -> None:
-        """Write the report named by pinscope_report, if any; with pinscope_terminal, print the summary."""
+        """Write the report pinscope_report names (else a fallback, exiting non-zero); print the summary."""
         if self.report_path is None and not self.terminal:
             return
-        from pinscope.report import build_report, write_report
+        from pinscope.report_at_exit import report_at_exit
 
-        report = build_report(self.engine.session, self.engine.catalog)
-        if self.report_path is not None:
-            write_report(report, self.report_path)
-            logger.info("pinscope report written to %s", self.report_path)
-        if self.terminal:
+        report = report_at_exit(self.engine.session, self.engine.catalog, self.report_path)
+        if self.terminal and report is not None:
             from pinscope.console import print_summary
 
             print_summary(self._console(), report)

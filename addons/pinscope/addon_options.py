@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from mitmproxy import exceptions
+from mitmproxy import ctx, exceptions
 from mitmproxy.addonmanager import Loader
 
 from pinscope.detectors import Settings
 from pinscope.rulebook import Severity
+
+logger = logging.getLogger("pinscope")
 
 
 def declare(loader: Loader) -> None:
@@ -26,6 +30,24 @@ def declare(loader: Loader) -> None:
                       "Hide findings below this severity.", choices=[s.value for s in Severity])
     loader.add_option("pinscope_terminal", bool, False,
                       "Print one line per finding to the terminal (pinscope dump).")
+    loader.add_option("pinscope_banner", bool, False,
+                      "Once running, say where the proxy and the web UI really listen, warning for "
+                      "addresses other machines can reach (pinscope web and dump set it).")
+
+
+@contextlib.contextmanager
+def one_line_at_startup(running: bool) -> Iterator[None]:
+    """An OptionsError at start-up becomes one logged line instead of mitmproxy's traceback.
+
+    mitmproxy's errorcheck addon then stops start-up with status 1 all the same. Once running (or
+    without errorcheck) the error is raised: mitmproxy refuses the value and keeps the previous one.
+    """
+    try:
+        yield
+    except exceptions.OptionsError as err:
+        if running or ctx.master.addons.get("errorcheck") is None:
+            raise
+        logger.error("pinscope: invalid option: %s", err)  # demo.launcher looks for these words
 
 
 def settings(options: Any, rule_ids: set[str]) -> Settings:

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from mitmproxy import http
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from pinscope.capture import Capture, open_capture
+from pinscope.capture import Capture, CaptureError, describe, open_capture
 from pinscope.detectors import Settings
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
 
 PROGRESS_MIN_BYTES = 4 << 20  # captures at least this large get a progress bar
+log = logging.getLogger(__name__)
+
+
+class FlowError(Exception):
+    """One flow could not be analysed; the message is one line (`Type: cleaned message`)."""
 
 
 def analyze_flows(engine: Engine, flows: Iterable[http.HTTPFlow]) -> int:
-    """Analyze each HTTP flow in order; the number of flows analyzed."""
+    """Analyze each HTTP flow in order; the number of flows analyzed. FlowError when one fails."""
     count = 0
     for flow in flows:
-        engine.analyze(from_flow(flow))
+        # Any exception: a flow file's state is rebuilt by mitmproxy without type checks, so a flow
+        # can load with a dict for an id or a str for a status and fail only here. It is the same
+        # user error as an unreadable flow, and must not end in a traceback.
+        try:
+            engine.analyze(from_flow(flow))
+        except (NameError, ImportError):  # never caused by data: a bug, shown as one (cli.main)
+            raise
+        except Exception as err:  # noqa: BLE001
+            log.debug("flow %d could not be analysed", count, exc_info=True)
+            raise FlowError(describe(err)) from err
         count += 1
     return count
 
@@ -28,6 +43,14 @@ def analyze_flows(engine: Engine, flows: Iterable[http.HTTPFlow]) -> int:
 def analyze_capture(capture: Capture, engine: Engine, console: Console | None = None,
                     progress_min_bytes: int = PROGRESS_MIN_BYTES) -> int:
     """Analyze a capture (CaptureError on unreadable data); a progress bar on `console` when long."""
+    try:
+        return _analyze(capture, engine, console, progress_min_bytes)
+    except FlowError as err:
+        what = "HAR entry" if capture.format == "har" else "flow"
+        raise CaptureError(f"capture {capture.path}: {what} {capture.index} cannot be analysed ({err})") from err
+
+
+def _analyze(capture: Capture, engine: Engine, console: Console | None, progress_min_bytes: int) -> int:
     if console is None or capture.size < progress_min_bytes:
         return analyze_flows(engine, capture.flows())
     columns = (TextColumn("analyzing {task.description}"), BarColumn(), TaskProgressColumn(),

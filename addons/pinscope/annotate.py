@@ -10,6 +10,7 @@ from pinscope.catalog import Match
 from pinscope.exchange import Exchange
 from pinscope.findings import RenderedFinding, worst
 from pinscope.rulebook import Severity
+from pinscope.untrusted import clean
 
 logger = logging.getLogger("pinscope")
 FINDINGS_KEY = "pinscope"  # flow.metadata key: list of RenderedFinding.as_dict()
@@ -51,7 +52,7 @@ def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:
         try:
             out.append(RenderedFinding(**{**item, "severity": Severity(item["severity"])}))
         except (TypeError, KeyError, ValueError):
-            logger.debug("pinscope: ignoring malformed finding in flow metadata: %r", item)
+            logger.debug("pinscope: ignoring malformed finding in flow metadata: %s", clean(repr(item)))
     return out
 
 

@@ -1,15 +1,23 @@
-"""Read recorded traffic (mitmproxy `.mitm` flow files and `.har` archives) into HTTPFlows."""
+"""Read recorded traffic (mitmproxy `.mitm` flow files and `.har` archives) into HTTPFlows.
+
+This is the boundary between a file someone gave pinscope and the analysis: whatever the file
+holds, reading it either yields flows or raises CaptureError with one line for the user.
+"""
 
 from __future__ import annotations
 
-import json
 import os
+import stat
 from collections.abc import Iterator
+from io import BufferedReader
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Literal
 
-from mitmproxy import exceptions, http, io
+from mitmproxy import http, io
 from mitmproxy.io.har import request_to_flow
+
+from pinscope.har import HarError, entries
+from pinscope.untrusted import clean
 
 CaptureFormat = Literal["mitm", "har"]
 SUFFIXES: dict[str, CaptureFormat] = {".mitm": "mitm", ".flows": "mitm", ".har": "har"}
@@ -30,6 +38,27 @@ def sniff(head: bytes) -> CaptureFormat | None:
     return None
 
 
+def open_regular(path: Path) -> BufferedReader:
+    """Open `path` for reading only if it is a regular file; CaptureError otherwise.
+
+    O_NONBLOCK: opening a FIFO with no writer would otherwise block for ever; the type is checked
+    on the opened descriptor, so a file swapped for a FIFO after a check is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise CaptureError(f"capture {path}: no such file") from None
+    except OSError as err:
+        raise CaptureError(f"capture {path}: cannot read: {err.strerror or err}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+        raise CaptureError(f"capture {path}: not a file ({kind})")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 class Capture:
     """An opened capture: its format and a stream of HTTP flows with progress counters."""
 
@@ -37,69 +66,82 @@ class Capture:
         self.path = path
         self.format = fmt
         self.size = size
-        self.total = size  # progress units: bytes for flow files, entries for HAR
+        self.total = size  # progress units: bytes read
         self.done = 0
+        self.index = 0  # the position in the file of the flow read last (HAR: its entry)
 
     def flows(self) -> Iterator[http.HTTPFlow]:
         """The HTTP flows, in file order; other flow types are skipped. Raises CaptureError."""
         try:
-            with self.path.open("rb") as fo:
+            with open_regular(self.path) as fo:
                 yield from (self._mitm(fo) if self.format == "mitm" else self._har(fo))
         except OSError as err:
             raise CaptureError(f"capture {self.path}: cannot read: {err.strerror or err}") from None
+        self.done = self.total
 
-    def _mitm(self, fo: BinaryIO) -> Iterator[http.HTTPFlow]:
-        stream = io.FlowReader(fo).stream()
+    def _mitm(self, fo: BufferedReader) -> Iterator[http.HTTPFlow]:
+        stream = iter(io.FlowReader(fo).stream())
+        index = 0
         while True:
             try:
                 flow = next(stream)
             except StopIteration:
                 break
-            except (exceptions.FlowReadException, ValueError, KeyError, TypeError) as err:
+            except OSError:
+                raise
+            # Any exception: mitmproxy's reader parses the tnetstring recursively (RecursionError on
+            # deep nesting, MemoryError on a huge length prefix) and rebuilds the flow from its
+            # state without checking types (TypeError, KeyError, AttributeError, ValueError...).
+            # Each one means the same thing to the user: this flow of the file cannot be read.
+            except Exception as err:  # noqa: BLE001
                 raise CaptureError(f"capture {self.path}: not a readable mitmproxy flow file "
-                                   f"({_first_line(err)})") from None
+                                   f"(flow {index}: {describe(err)})") from None
+            self.index, index = index, index + 1
             self.done = fo.tell()
             if isinstance(flow, http.HTTPFlow):
                 yield flow
-        self.done = self.total
 
-    def _har(self, fo: BinaryIO) -> Iterator[http.HTTPFlow]:
-        try:
-            entries = json.loads(fo.read().decode("utf-8-sig"))["log"]["entries"]
-            if not isinstance(entries, list):
-                raise TypeError("log.entries is not a list")
-        except (ValueError, KeyError, TypeError) as err:
-            raise CaptureError(f"capture {self.path}: not a valid HAR file ({_first_line(err)})") from None
-        self.total = len(entries)
-        for index, entry in enumerate(entries):
+    def _har(self, fo: BufferedReader) -> Iterator[http.HTTPFlow]:
+        index = 0
+        stream = entries(fo)
+        while True:
+            try:
+                entry = next(stream)
+            except StopIteration:
+                break
+            except HarError as err:
+                raise CaptureError(f"capture {self.path}: not a valid HAR file ({err})") from None
             try:
                 flow = request_to_flow(entry)
             except Exception as err:  # noqa: BLE001 - any malformed entry is the same user error
                 raise CaptureError(f"capture {self.path}: HAR entry {index} is not valid "
-                                   f"({type(err).__name__}: {_first_line(err)})") from None
-            self.done = index + 1
+                                   f"({describe(err)})") from None
+            self.index, index = index, index + 1
+            self.done = fo.tell()
             yield flow
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__
+def describe(err: BaseException) -> str:
+    """`Type: first line of the message`, the message cleaned: it may quote the file's content."""
+    lines = str(err).strip().splitlines()
+    text = clean(lines[0][:200]) if lines else ""
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 def open_capture(path: str | os.PathLike[str]) -> Capture:
     """Check a capture file and tell its format; CaptureError when missing, unreadable or unknown."""
     target = Path(path).expanduser()
-    if not target.exists():
-        raise CaptureError(f"capture {target}: no such file")
-    if not target.is_file():
-        raise CaptureError(f"capture {target}: not a file")
-    try:
-        with target.open("rb") as fo:
+    with open_regular(target) as fo:
+        try:
             head = fo.read(64)
-        size = target.stat().st_size
-    except OSError as err:
-        raise CaptureError(f"capture {target}: cannot read: {err.strerror or err}") from None
-    fmt = SUFFIXES.get(target.suffix.lower()) or sniff(head)
+            size = os.fstat(fo.fileno()).st_size
+        except OSError as err:
+            raise CaptureError(f"capture {target}: cannot read: {err.strerror or err}") from None
+    if not head:
+        raise CaptureError(f"capture {target}: the file is empty")
+    # The content decides before the suffix: mitmproxy's own reader would load a flow file that
+    # starts with `{` as a HAR archive, whole, into memory.
+    fmt = sniff(head) or SUFFIXES.get(target.suffix.lower())
     if fmt is None:
         raise CaptureError(f"capture {target}: unknown format; pinscope reads mitmproxy flow files "
                            f"(.mitm, as written by `mitmdump -w`) and HAR archives (.har)")

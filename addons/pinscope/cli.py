@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -12,10 +13,13 @@ from pinscope.capture import CaptureError
 from pinscope.commands import CommandError
 from pinscope.report import ReportPathError
 from pinscope.rulebook import RuleFileError
+from pinscope.untrusted import clean
 
 # Subcommand modules, in help order; each exposes `register(subparsers)`.
 COMMANDS = ("demo", "web", "dump", "analyze", "rules", "scopes", "simulate")
 USAGE_ERROR = 2
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in pinscope, told apart from bad input
+DEBUG_ENV = "PINSCOPE_DEBUG"  # set to 1 to see the traceback of an internal error
 
 
 class Parser(argparse.ArgumentParser):
@@ -59,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as err:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        sys.stderr.write(f"pinscope: internal error: {type(err).__name__}: {clean(err)} "
+                         f"(set {DEBUG_ENV}=1 to see the traceback, and please report it)\n")
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pinscope.timefmt import format_time
 from pinscope.report.model import Report
 from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_sentence, operations_called, url_note)
 from pinscope.rulebook import Rule, Severity
+from pinscope.untrusted import clean, clean_url
 
 WIDE = 140  # columns from which `pinscope rules` shows the docs links too
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -37,7 +38,7 @@ def finding_line(console: Console, method: str, url: str, status: int | None,
     line = Text.assemble(
         (f"{LABEL[finding.severity]:<5} ", STYLE[finding.severity]),
         (finding.rule, "bold"), " ",
-        (f"{method} {url} ", "dim"),
+        (f"{clean(method)} {clean_url(url)} ", "dim"),
         (str(status) if status is not None else "no response", _status_style(status)),
         ": ", finding.message,
     )

@@ -11,8 +11,10 @@ from mitmproxy import contentviews
 from mitmproxy.contentviews import Contentview, Metadata
 
 from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
-from pinscope.redact import SECRET_FIELDS, mask_url_secrets
-from pinscope.tokens import mask
+from pinscope.redact import is_secret_name
+from pinscope.tokens import mask, parse_authorization
+from pinscope.masking import KnownSecrets, mask_secrets
+from pinscope.untrusted import MAX_HEADER_CHARS, strip_controls
 
 WIDTH = 100  # columns of the findings header
 PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings
@@ -28,7 +30,7 @@ class PinterestContentview(Contentview):
         flow_meta = metadata.flow.metadata if metadata.flow is not None else {}
         lines = _findings_lines(flow_meta.get(FINDINGS_KEY) or [])
         lines += _context_lines(flow_meta.get(CONTEXT_KEY) or {})
-        lines += ["", _body(data, metadata.content_type)]
+        lines += ["", _body(data, metadata.content_type, _flow_secrets(metadata))]
         return "\n".join(lines)
 
     def render_priority(self, data: bytes, metadata: Metadata) -> float:
@@ -84,35 +86,47 @@ def _scope_text(scope_sets: list[list[str]] | None) -> str:
     return " OR ".join(" AND ".join(s) for s in scope_sets) or "none"
 
 
-def _body(data: bytes, content_type: str | None) -> str:
+def _flow_secrets(metadata: Metadata) -> KnownSecrets:
+    """The flow's own credential, so a body that echoes it (an error message) shows its label."""
+    known = KnownSecrets()
+    request = getattr(metadata.flow, "request", None)
+    if request is not None:
+        for value in request.headers.get_all("authorization")[:4]:
+            credential = parse_authorization(value[:MAX_HEADER_CHARS])
+            if credential is not None:
+                known.learn(credential.length, credential.fingerprint)
+    return known
+
+
+def _body(data: bytes, content_type: str | None, known: KnownSecrets | None = None) -> str:
     """The body pretty-printed: JSON indented, forms one field a line, secrets masked."""
     if not data:
         return "(no body)"
     try:
-        return json.dumps(_masked(json.loads(data)), indent=2, ensure_ascii=False)
+        return json.dumps(_masked(json.loads(data), known), indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
         pass
     text = data.decode("utf-8", "replace")
-    if content_type == "application/x-www-form-urlencoded":
+    if "x-www-form-urlencoded" in (content_type or "").lower():  # `; charset=utf-8` may follow
         pairs = parse_qsl(text, keep_blank_values=True)
-        return "\n".join(f"{k}: {_masked_value(k, v)}" for k, v in pairs)
+        return "\n".join(f"{_masked_value('', k, known)}: {_masked_value(k, v, known)}" for k, v in pairs)
     if "\ufffd" in text[:1024]:
         return f"({len(data)} bytes of {content_type or 'binary data'}; choose another view to see them)"
-    return mask_url_secrets(text)
+    return "\n".join(strip_controls(mask_secrets(line, known)) for line in text.splitlines())
 
 
-def _masked(value: Any, key: str = "") -> Any:
+def _masked(value: Any, known: KnownSecrets | None, key: str = "") -> Any:
     """JSON with secret fields and token-shaped strings replaced by their labels."""
     if isinstance(value, dict):
-        return {k: _masked(v, str(k)) for k, v in value.items()}
+        return {_masked_value("", str(k), known): _masked(v, known, str(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_masked(v, key) for v in value]
+        return [_masked(v, known, key) for v in value]
     if isinstance(value, str):
-        return _masked_value(key, value)
+        return _masked_value(key, value, known)
     return value
 
 
-def _masked_value(key: str, value: str) -> str:
-    if key.lower() in SECRET_FIELDS and value:
+def _masked_value(key: str, value: str, known: KnownSecrets | None = None) -> str:
+    if value and is_secret_name(key):
         return mask(value)
-    return mask_url_secrets(value)  # tokens, and `?code=…` in a redirect URL
+    return strip_controls(mask_secrets(value, known))  # tokens, and `?code=…` in a redirect URL

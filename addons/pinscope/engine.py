@@ -12,6 +12,7 @@ from pinscope.exchange import Exchange
 from pinscope.findings import RenderedFinding, render
 from pinscope.rulebook import Rule, Severity, default_rules
 from pinscope.session import Session
+from pinscope.untrusted import describe_error
 
 logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
@@ -81,32 +82,33 @@ class Engine:
         ctx = Context(self.catalog, self.match(ex), self.session,
                       ex.timestamp if now is None else now, self.settings)
         silenced = self.settings.silence | _header_silence(ex)
+        self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
         rendered: list[RenderedFinding] = []
         for detector in self._for_phase(phase, ex.status is not None and ex.status >= 400):
             if silenced and silenced.issuperset(detector.rules):
                 continue
             try:
                 found = list(detector.fn(ex, ctx))
-            except Exception:  # noqa: BLE001 - one broken detector must not cost the others
-                self._log_failure(detector)
+            except Exception as err:  # noqa: BLE001 - one broken detector must not cost the others
+                self._log_failure(detector, err)
                 continue
             for finding in found:
                 rule = self.rules.get(finding.rule)
                 if rule is None or finding.rule in silenced or not self._visible(rule.severity):
                     continue
-                rendered.append(render(finding, rule))
+                rendered.append(render(finding, rule, self.session.secrets))
         self.session.record(ex, rendered)
         return rendered
 
     def _visible(self, severity: Severity) -> bool:
         return severity.rank <= Severity(self.settings.min_severity).rank
 
-    def _log_failure(self, detector: Detector) -> None:
+    def _log_failure(self, detector: Detector, err: Exception) -> None:
         key = ",".join(detector.rules)
         if key not in self._failed_rules:
             self._failed_rules.add(key)
-            logger.exception("pinscope: detector %s (%s) failed; the flow passes unchanged",
-                             detector.name, key)
+            logger.error("pinscope: detector %s (%s) failed; the flow passes unchanged: %s",
+                         detector.name, key, describe_error(err))
 
 
 def _header_silence(ex: Exchange) -> frozenset[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pinscope.rulebook import Rule, Severity
+from pinscope.masking import KnownSecrets
+from pinscope.untrusted import Clean, clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +25,8 @@ class RenderedFinding:
     rule: str
     severity: Severity
     title: str
-    message: str
-    fix: str
+    message: Clean
+    fix: Clean
     docs: str
     faq: str | None
 
@@ -41,17 +43,29 @@ class RenderedFinding:
         }
 
 
-def render(finding: Finding, rule: Rule) -> RenderedFinding:
-    """Fill the rule's templates with the finding's parameters."""
+def render(finding: Finding, rule: Rule, known: KnownSecrets | None = None) -> RenderedFinding:
+    """Fill the rule's templates with the finding's parameters, each passed through clean() first.
+
+    This is why a detector cannot put raw traffic text into a finding: every string parameter is
+    masked, stripped of control characters and capped here, whatever its source.
+    """
+    params = {name: _param(value, known) for name, value in finding.params.items()}
     return RenderedFinding(
         rule=rule.id,
         severity=rule.severity,
         title=rule.title,
-        message=rule.render("message", finding.variant, finding.params),
-        fix=rule.render("fix", finding.variant, finding.params),
+        message=Clean(rule.render("message", finding.variant, params)),
+        fix=Clean(rule.render("fix", finding.variant, params)),
         docs=str(rule.docs),
         faq=rule.faq,
     )
+
+
+def _param(value: object, known: KnownSecrets | None) -> object:
+    """Numbers pass as they are (templates may format them); anything else becomes clean text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return clean("none" if value is None else value, known=known)
 
 
 def worst(findings: list[RenderedFinding]) -> Severity | None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Absurd values are clamped rather than trusted: no real quota or window is this large.
+# Absurd values are clamped rather than trusted: no real quota, window or reset is this large.
 MAX_VALUE = 10**9
+# Digits read of one number: checked before int()/float(), so `10**400` or a megabyte of digits costs
+# nothing; longer numbers are rejected (None), the same as text.
+MAX_DIGITS = 12
+# Policies read from one X-RateLimit-Limit value; the rest of a longer list is ignored.
+MAX_POLICIES = 16
+# Seconds as Pinterest writes them: ASCII digits, an optional fraction. Not `inf`, `nan`, `1e400`,
+# `-1`, `1_000` or non-ASCII digits, all of which float() would accept.
+_SECONDS = re.compile(rf"\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,{MAX_DIGITS}}})?", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +44,18 @@ class RateLimitPolicy:
 
 
 def _int(text: str) -> int | None:
-    """A non-negative integer, or None for anything else."""
+    """A non-negative integer of at most MAX_DIGITS digits (clamped to MAX_VALUE), or None."""
     text = text.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
+    if len(text) > MAX_DIGITS or not text.isascii() or not text.isdigit():
         return None
     return min(int(text), MAX_VALUE)
 
 
 def _number(text: str) -> float | None:
-    """A non-negative finite number of seconds, or None."""
-    try:
-        value = float(text.strip())
-    except ValueError:
+    """A non-negative decimal number of seconds (clamped to MAX_VALUE), or None."""
+    if not _SECONDS.fullmatch(text := text.strip()):
         return None
-    return min(value, MAX_VALUE) if value >= 0 and value == value and value != float("inf") else None
+    return min(float(text), MAX_VALUE)
 
 
 def parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
@@ -61,7 +68,7 @@ def parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
 def _parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
     limit: int | None = None
     windows: list[tuple[int, int]] = []
-    for item in value.split(",")[:16]:
+    for item in value.split(",", MAX_POLICIES)[:MAX_POLICIES]:
         quota_text, _, params = item.partition(";")
         quota = _int(quota_text)
         if quota is None:
@@ -82,7 +89,7 @@ def _parse_limit(value: str) -> tuple[int | None, tuple[tuple[int, int], ...]]:
 
 def _first(value: str | None) -> str:
     """Duplicated headers arrive joined by commas; the first value is the one that binds."""
-    return (value or "").split(",")[0]
+    return (value or "").partition(",")[0]
 
 
 def parse_ratelimit(headers: Mapping[str, str]) -> RateLimitPolicy | None:

@@ -8,60 +8,58 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
-from pinscope.tokens import TOKEN_IN_TEXT, Credential, classify_token, mask
+from pinscope.tokens import TOKEN_IN_TEXT, Credential, classify_token, fingerprint, mask
+from pinscope.masking import SECRET_NAME, mask_secrets
 
-SECRET_FIELDS = frozenset({
-    "access_token", "refresh_token", "code", "client_secret", "token", "app_secret",
-    "password", "conversion_token",
-})
 QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
-FIELD_WORD = re.compile(r"[a-z_]+")
-# `code=…` (and every other secret field) as a URL parameter inside some other text: a redirect URL.
-URL_SECRET = re.compile(r"(?<=[?&#;])(" + "|".join(sorted(SECRET_FIELDS)) + r")=([^&#\s\"'<>]+)", re.IGNORECASE)
+# A field name that holds a secret, alone or as a word of a longer name (`data[client_secret]`, `x-api-key`).
+SECRET_KEY = re.compile(r"(?<![A-Za-z0-9])(?:" + SECRET_NAME + r")(?![A-Za-z0-9])", re.IGNORECASE)
 # The cheap pre-filter: the start of a v5 token ("pina_", "pinr.") anywhere in bytes.
 TOKEN_START = re.compile(rb"pin[ar][._]")
 
 Found = tuple[tuple[str, Credential], ...]
 
 
+def is_secret_name(key: str) -> bool:
+    """Whether a field of this name holds a secret (`client_secret`, `data[code]`, `x_api_key`, `*_token`)."""
+    return SECRET_KEY.search(key) is not None
+
+
 def is_secret(key: str, value: str) -> bool:
     """Whether a field's value must be masked (by its name or by its token shape)."""
-    key = key.lower()
-    return (key in SECRET_FIELDS or TOKEN_IN_TEXT.search(value) is not None
-            or any(word in SECRET_FIELDS for word in FIELD_WORD.findall(key)))  # `??code`, `data[code]`
+    return is_secret_name(key) or TOKEN_IN_TEXT.search(value) is not None
 
 
-def mask_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
+Secrets = list[tuple[int, str]]  # (length, fingerprint) of each secret value met, for KnownSecrets
+
+
+def mask_pairs(pairs: list[tuple[str, str]], secrets: Secrets | None = None) -> dict[str, str]:
     """Masked fields; a repeated key (`ids=1&ids=2`) keeps every value, comma-joined as Pinterest reads it."""
-    out: dict[str, str] = {}
-    for key, value in pairs:
-        value = mask(value) if is_secret(key, value) else value
-        key = mask_tokens(key)  # `?pina_…` alone makes the token a key
-        out[key] = f"{out[key]},{value}" if key in out else value
-    return out
+    return mask_query(pairs, secrets)[0]
 
 
-def mask_query(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], str]:
-    """mask_pairs() and masked_query() of the same pairs, masking each secret once (a SHA-256 each)."""
-    out: dict[str, str] = {}
+def mask_query(pairs: list[tuple[str, str]], secrets: Secrets | None = None) -> tuple[dict[str, str], str]:
+    """Masked fields and the masked query string of the same pairs, masking each secret once.
+
+    `secrets` collects (length, fingerprint) of every secret value, so later text can be masked too.
+    """
+    values: dict[str, list[str]] = {}  # joined once at the end: repeated keys must not cost n^2
     shown: list[str] = []
     for key, value in pairs:
-        secret = is_secret(key, value)
+        secret = is_secret(key, value) and value != ""
         masked = mask(value) if secret else value
-        stored_key = mask_tokens(key)
-        out[stored_key] = f"{out[stored_key]},{masked}" if stored_key in out else masked
+        if secret and secrets is not None:
+            secrets.append((len(value), fingerprint(value)))
+        values.setdefault(mask_tokens(key), []).append(masked)  # `?pina_…` alone makes the token a key
         shown.append(f"{_shown_key(key)}={masked if secret else _quote(value, ',:')}")
-    return out, "&".join(shown)
+    return {key: ",".join(parts) for key, parts in values.items()}, "&".join(shown)
 
 
 def masked_query(pairs: list[tuple[str, str]]) -> str:
     """The query string with secret values replaced by their labels (labels left readable)."""
-    return "&".join(
-        f"{_shown_key(key)}={mask(value) if is_secret(key, value) else _quote(value, ',:')}"
-        for key, value in pairs
-    )
+    return mask_query(pairs)[1]
 
 
 def _shown_key(key: str) -> str:
@@ -80,10 +78,8 @@ def mask_tokens(text: str) -> str:
 
 
 def mask_url_secrets(text: str) -> str:
-    """`text` with secret URL parameters (`?code=…`, `&client_secret=…`) and tokens replaced by labels."""
-    if "=" in text:
-        text = URL_SECRET.sub(lambda m: f"{m[1]}={mask(unquote(m[2]))}", text)
-    return mask_tokens(text)
+    """`text` with every secret shape in it (`?code=…`, `client_secret=…`, tokens) replaced by labels."""
+    return mask_secrets(text)
 
 
 def tokens_in(where: str, text: str) -> Found:

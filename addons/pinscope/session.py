@@ -12,7 +12,9 @@ from pinscope.catalog import Operation
 from pinscope.exchange import Environment, Exchange
 from pinscope.findings import RenderedFinding
 from pinscope.ratelimit import RateLimitPolicy
-from pinscope.tokens import TOKEN_IN_TEXT, Credential, mask
+from pinscope.tokens import Credential
+from pinscope.masking import KnownSecrets
+from pinscope.untrusted import clean, clean_url
 
 MAX_EXAMPLES = 5  # example flows kept per rule
 MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
@@ -23,6 +25,9 @@ MAX_APPS = 20  # distinct app ids / redirect URIs remembered (for the scope plan
 # A budget keeps up to MAX_HISTORY points (about 40 KiB), so together they stay under about 60 MiB.
 MAX_TOKENS = 10_000
 MAX_RATES = 1_000
+# Flows whose rules are being counted (request phase seen, response not yet observed). A request
+# redirected off Pinterest before its answer is never observed: the oldest such entries go first.
+MAX_COUNTED = 10_000
 
 
 @dataclass
@@ -110,6 +115,16 @@ class Session:
         self._counted: dict[str, set[str]] = {}
         self.app_ids: Counter[str] = Counter()  # public OAuth client ids of accepted /oauth/token calls
         self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
+        self.secrets = KnownSecrets()  # (length, fingerprint) of secrets met: masked wherever they recur
+
+    def learn_secrets(self, ex: Exchange) -> None:
+        """Remember the secrets this exchange carried (by length and fingerprint only)."""
+        for length, print_ in ex.secrets:
+            self.secrets.learn(length, print_)
+
+    def _text(self, value: str | None) -> str | None:
+        """Traffic text as the session keeps it for reports: clean(), with this session's secrets."""
+        return None if value is None else clean(value, known=self.secrets)
 
     def token(self, credential: Credential | None) -> TokenState | None:
         """The state of a known token (None when never seen)."""
@@ -133,8 +148,8 @@ class Session:
         self.flows += 1
         self._counted.pop(ex.flow_id, None)
         for example in self._awaiting.pop(ex.flow_id, ()):
-            example.status, example.request_id = ex.status, ex.request_id
-            example.error_code, example.error_message = ex.error_code, _masked(ex.error_message)
+            example.status, example.request_id = ex.status, self._text(ex.request_id)
+            example.error_code, example.error_message = ex.error_code, self._text(ex.error_message)
         if not ex.is_api:
             return
         self.api_flows += 1
@@ -171,8 +186,9 @@ class Session:
         """Remember the app id (and redirect URI) of a token request Pinterest accepted."""
         if ex.status is None or ex.status >= 400 or not ex.credential or not ex.credential.app_id:
             return
-        for counts, value in ((self.app_ids, ex.credential.app_id), (self.redirect_uris,
-                                                                    ex.request_form.get("redirect_uri"))):
+        redirect_uri = ex.request_form.get("redirect_uri")
+        for counts, value in ((self.app_ids, ex.credential.app_id),
+                              (self.redirect_uris, clean_url(redirect_uri, self.secrets) if redirect_uri else None)):
             if value and (value in counts or len(counts) < MAX_APPS):
                 counts[value] += 1
 
@@ -194,7 +210,7 @@ class Session:
         if ex.status is not None and ex.status >= 500:
             stats.server_errors += 1
             if ex.request_id:
-                stats.request_ids.append(ex.request_id)
+                stats.request_ids.append(self._text(ex.request_id))
         if ex.duration_ms is not None:
             stats.latencies_ms.append(ex.duration_ms)
 
@@ -217,7 +233,10 @@ class Session:
 
     def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
         """Count findings by rule and keep a few example flows."""
-        counted = self._counted.setdefault(ex.flow_id, set())
+        counted = self._counted.get(ex.flow_id)
+        if counted is None:
+            _make_room(self._counted, MAX_COUNTED)
+            counted = self._counted[ex.flow_id] = set()
         for finding in findings:
             if finding.rule in counted:
                 continue
@@ -228,8 +247,9 @@ class Session:
             log.count += 1
             self.severities[finding.severity.value] += 1
             if len(log.examples) < MAX_EXAMPLES:
-                example = Example(ex.method, ex.url, ex.status, ex.timestamp, finding.message,
-                                  ex.request_id, ex.api_path, ex.error_code, _masked(ex.error_message))
+                example = Example(self._text(ex.method), clean_url(ex.url, self.secrets), ex.status,
+                                  ex.timestamp, finding.message, self._text(ex.request_id), ex.api_path,
+                                  ex.error_code, self._text(ex.error_message))
                 log.examples.append(example)
                 if ex.status is None and ex.error is None:  # live request phase: the response follows
                     self._awaiting.setdefault(ex.flow_id, []).append(example)
@@ -240,7 +260,3 @@ def _make_room(table: dict, limit: int) -> None:
     while len(table) >= limit:
         del table[next(iter(table))]
 
-
-def _masked(text: str) -> str:
-    """Pinterest's error message with any token in it replaced by its label."""
-    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text)

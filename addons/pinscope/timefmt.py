@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+# What when() can show: 1970-01-01 up to 9999-12-31 23:59:59 UTC (datetime's last second). Moments
+# read from traffic are bounded long before (bounds.LATEST_TIMESTAMP); this keeps any sum of them safe.
+EARLIEST = 0.0
+LATEST = 253_402_300_799.0
 
 
 def when(timestamp: float) -> datetime:
-    """An epoch timestamp as an aware UTC datetime."""
-    return datetime.fromtimestamp(timestamp, UTC)
+    """An epoch timestamp as an aware UTC datetime; never raises (NaN: the epoch, others clamped)."""
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float) or \
+            (isinstance(timestamp, float) and math.isnan(timestamp)):
+        timestamp = EARLIEST
+    return datetime.fromtimestamp(min(max(timestamp, EARLIEST), LATEST), UTC)
 
 
 def format_time(moment: datetime | None) -> str:

@@ -16,6 +16,10 @@ V5_TOKEN = re.compile(r"^pin([ar])[._]")
 # Used to find tokens inside arbitrary text (leaks, URLs); long enough to skip ordinary words.
 TOKEN_IN_TEXT = re.compile(r"pin[ar][._][A-Za-z0-9._~+/=-]{16,}")
 FINGERPRINT_HEX = 8
+# HTTP authentication schemes (IANA registry, plus common non-registered ones): only these are quoted.
+KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "dpop", "gnap", "hoba", "mutual", "negotiate", "ntlm",
+                           "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid", "concealed",
+                           "aws4-hmac-sha256", "token", "apikey", "jwt", "hmac"})
 
 
 def fingerprint(secret: str) -> str:
@@ -32,6 +36,7 @@ class Credential:
     fingerprint: str
     app_id: str | None = None  # Basic auth: the app id is public (it is the OAuth client_id)
     problem: str | None = None  # why it is malformed, in a few words
+    length: int = 0  # the secret's length: with the fingerprint, lets output mask it where it recurs
 
     @property
     def label(self) -> str:
@@ -46,10 +51,10 @@ def classify_token(token: str) -> Credential:
     match = V5_TOKEN.match(token)
     if match:
         kind: CredentialKind = "access" if match.group(1) == "a" else "refresh"
-        return Credential(kind, token[:4], fingerprint(token))
+        return Credential(kind, token[:4], fingerprint(token), length=len(token))
     # Not a v5 token: keep at most 3 characters of prefix so the label still hints at its origin.
     prefix = token[:3] if token[:3].isalpha() else ""
-    return Credential("foreign", prefix, fingerprint(token))
+    return Credential("foreign", prefix, fingerprint(token), length=len(token))
 
 
 def mask(secret: str) -> str:
@@ -73,7 +78,10 @@ def parse_authorization(value: str | None) -> Credential | None:
         return _malformed(value, "token sent without the 'Bearer ' scheme")
     if not rest:
         return _malformed(value, "Authorization header has no scheme, expected 'Bearer <token>'")
-    return _malformed(rest, f"unsupported scheme {scheme[:20]!r}")
+    if lowered in KNOWN_SCHEMES:
+        return _malformed(rest, f"unsupported scheme {scheme!r}, expected 'Bearer <token>'")
+    # Anything else may be the secret itself (`pina_… x`, an app secret): never quote it.
+    return _malformed(value, "Authorization value is not '<scheme> <credentials>' with a known scheme")
 
 
 def _parse_basic(encoded: str) -> Credential:
@@ -81,16 +89,17 @@ def _parse_basic(encoded: str) -> Credential:
     if ":" in encoded and not encoded.endswith("="):
         app_id, _, secret = encoded.partition(":")
         return Credential("malformed", "", fingerprint(secret), app_id=_public_app_id(app_id),
-                          problem="app_id:app_secret sent without base64 encoding")
+                          problem="app_id:app_secret sent without base64 encoding", length=len(secret))
     try:
         decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        return Credential("malformed", "", fingerprint(encoded), problem="Basic value is not valid base64")
+        return Credential("malformed", "", fingerprint(encoded), problem="Basic value is not valid base64",
+                          length=len(encoded))
     app_id, sep, secret = decoded.partition(":")
     if not sep or not secret:
         return Credential("malformed", "", fingerprint(decoded), app_id=_public_app_id(app_id),
-                          problem="Basic value does not decode to app_id:app_secret")
-    return Credential("client", "", fingerprint(secret), app_id=_public_app_id(app_id))
+                          problem="Basic value does not decode to app_id:app_secret", length=len(decoded))
+    return Credential("client", "", fingerprint(secret), app_id=_public_app_id(app_id), length=len(secret))
 
 
 def _public_app_id(app_id: str) -> str | None:
@@ -101,4 +110,4 @@ def _public_app_id(app_id: str) -> str | None:
 def _malformed(value: str, problem: str) -> Credential:
     """A credential that could not be read as intended."""
     cred = classify_token(value)
-    return Credential("malformed", cred.prefix, cred.fingerprint, problem=problem)
+    return Credential("malformed", cred.prefix, cred.fingerprint, problem=problem, length=cred.length)

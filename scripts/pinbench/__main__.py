@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 
-from pinbench import inproc, live, load, offline
+from pinbench import bombs, har, inproc, live, load, longurl, offline
 from pinbench.report import Figure, machine, print_figures
 
-SECTIONS = ("inproc", "live", "offline", "memory")
+SECTIONS = ("inproc", "live", "offline", "memory", "har", "hostile")
 # (full, --quick) sizes
 SIZES = {"inproc": (50_000, 5_000), "live": (20_000, 3_000), "live_rounds": (3, 1),
-         "offline": (100_000, 5_000), "memory": (1_000_000, 20_000)}
+         "offline": (100_000, 5_000), "memory": (1_000_000, 20_000),
+         "har": (200, 20)}  # MB of HAR
 
 
 def run_inproc(quick: bool) -> tuple[list[Figure], object]:
@@ -51,8 +52,32 @@ def run_memory(quick: bool) -> tuple[list[Figure], object]:
     return [Figure("memory, peak RSS above reading alone", result.above_mib, "MiB", "<", 150, note)], result
 
 
+def run_har(quick: bool) -> tuple[list[Figure], object]:
+    result = har.memory(SIZES["har"][quick])
+    note = f"{result.size_mb:.0f} MB, {result.entries} entries, analyzed in {result.pinscope.seconds:.1f} s"
+    return [Figure("memory, pinscope analyze of a large HAR, peak", result.pinscope.rss_mib, "MiB", "<", 150, note)], result
+
+
+def run_hostile(quick: bool) -> tuple[list[Figure], object]:
+    costs = bombs.measure_bombs(("br",) if quick else None)
+    url = longurl.measure_url(1 if quick else 5)
+    figures = []
+    for bomb in costs:
+        figures += [
+            Figure(f"1 GiB {bomb.encoding} bomb: added RSS", bomb.added_rss_mib, "MiB", "<", 50,
+                   f"{bomb.encoded_bytes:,} bytes encoded; mitmdump alone +{bomb.alone_rss_mib:.1f} MiB, "
+                   f"{bomb.baseline_rss_mib:.0f} MiB before"),
+            Figure(f"1 GiB {bomb.encoding} bomb: event-loop delay", bomb.loop_delay_ms, "ms", "<", 50,
+                   f"mitmdump alone {bomb.alone_delay_ms:.1f} ms"),
+        ]
+    worst = max(url.shapes, key=url.shapes.__getitem__)
+    figures.append(Figure("4 MB URL cost, worst shape", url.worst_ms, "ms", "<", 100, f"{worst}; hooks, in process"))
+    return figures, {"bombs": {bomb.encoding: bomb for bomb in costs}, "url": url}
+
+
 RUNNERS: dict[str, Callable[[bool], tuple[list[Figure], object]]] = {
-    "inproc": run_inproc, "live": run_live, "offline": run_offline, "memory": run_memory}
+    "inproc": run_inproc, "live": run_live, "offline": run_offline, "memory": run_memory, "har": run_har,
+    "hostile": run_hostile}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -46,10 +48,32 @@ def silenced(values: list[str]) -> frozenset[str]:
     return ids
 
 
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file: the same inode (links, symlinks) or the same resolved path."""
+    a, b = Path(first).expanduser(), Path(second).expanduser()
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        pass
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symlink loop names no file pinscope could read or write
+        return False
+
+
+def refuse_overwriting(capture: str, reports: list[Path]) -> None:
+    """CommandError when a report would replace the capture it is made from."""
+    for report in reports:
+        if same_file(capture, report):
+            raise CommandError(f"report {report}: that is the capture being analysed; "
+                               "give the report another path")
+
+
 def run(args: argparse.Namespace) -> int:
     """Analyze, summarise, write reports; 1 when --fail-on findings remain."""
     settings = Settings(silence=silenced(args.silence), min_severity=args.min_severity)
     report_paths = [check_report_path(path) for path in args.report]  # fail before the work
+    refuse_overwriting(args.capture, report_paths)
     engine = analyze_path(args.capture, settings)
     report = build_report(engine.session, engine.catalog)
     out = Console()

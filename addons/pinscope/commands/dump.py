@@ -23,12 +23,14 @@ def build_command(extra: list[str]) -> list[str]:
     """The mitmdump command line; the user's arguments come last so they win."""
     # Flags, not --set, for defaults a user may override: a repeated --set of a scalar is an error.
     # flow_detail 0: mitmdump's own flow lines print raw URLs, query-string tokens included.
+    # pinscope_banner: the addon says where the proxy really listens, once mitmdump parsed its arguments.
     return [*tool_command("mitmdump"), "-s", str(entry_script()), "--listen-host", LOCALHOST,
-            "--flow-detail", "0", "--set", "pinscope_terminal=true", *extra]
+            "--flow-detail", "0", "--set", "pinscope_terminal=true", "--set", "pinscope_banner=true", *extra]
 
 
 def run(args: argparse.Namespace) -> int:
     """Start mitmdump."""
     command = build_command(args.mitmproxy_args)
-    sys.stderr.write("pinscope: starting mitmdump with the pinscope addon; stop with Ctrl-C.\n")
+    sys.stderr.write("pinscope: starting mitmdump with the pinscope addon; it says where the proxy "
+                     "listens once it does. Stop with Ctrl-C.\n")
     return launch(command)

@@ -28,7 +28,9 @@ Tool = Literal["web", "dump"]
 PROXY_LISTENING = re.compile(r"HTTP\(S\) proxy listening at (?:\S+?):(\d+)\.")
 WEB_LISTENING = re.compile(r"Web server listening at (http://\S+)")
 # Logged before the listening line when a script or option fails; mitmproxy then exits (errorcheck).
-STARTUP_ERROR = re.compile(r"error in script |Addon error: |Error logged during startup")
+# `pinscope: invalid option: ` is addon_options.one_line_at_startup()'s line.
+STARTUP_ERROR = re.compile(r"error in script |Addon error: |Error logged during startup|"
+                           r"pinscope: invalid option: ")
 CA_FILE = "mitmproxy-ca-cert.pem"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0

@@ -82,7 +82,7 @@ def token_rejected(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         return
     op = ctx.operation
     params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex),
-                                 "host": ex.host, "said": said(ex)}
+                                 "host": ex.host, "said": said(ex, ctx)}
     if ex.error_code == EXPIRED_CODE:
         yield Finding("token-expired", params, "code_1104")
         return

@@ -9,7 +9,7 @@ from typing import Literal
 from pinscope.catalog import Catalog, Match, Operation
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
-from pinscope.redact import mask_tokens
+from pinscope.untrusted import Clean, clean
 from pinscope.session import Session
 
 Phase = Literal["request", "response"]
@@ -81,12 +81,9 @@ def is_v5(ex: Exchange) -> bool:
     return ex.is_api and ex.api_version in (None, "v5")
 
 
-def said(ex: Exchange) -> str:
-    """Pinterest's error message, quoted short, with any token in it reduced to its label."""
-    text = mask_tokens(ex.error_message).strip()
-    if not text:
-        return "no message"
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
+def said(ex: Exchange, ctx: Context) -> Clean:
+    """Pinterest's error message, quoted short, through clean() (masked first, then cut)."""
+    return clean(ex.error_message, QUOTE_CHARS, ctx.session.secrets) or Clean("no message")
 
 
 def token_label(ex: Exchange) -> str:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, operation_label, token_label
+from pinscope.detectors.base import Context, detects, operation_label, said, token_label
 from pinscope.detectors.routing import path_params
 from pinscope.exchange import Exchange
 from pinscope.detectors.sandbox import points_at_sandbox
 from pinscope.findings import Finding
-from pinscope.redact import mask_tokens
+from pinscope.masking import KnownSecrets
+from pinscope.untrusted import clean
 
 RAMPED_DOWN = 4197
 PERMISSION_DENIED = 29
@@ -27,11 +28,9 @@ ACCOUNT_REVIEW = {2625: "disapproved", 2626: "under review"}
 TOKEN_CODES = frozenset({2, 3, 1104})  # explained by the token and scope rules
 PERSISTENT_AFTER = 3  # 5xx answers on one operation in a session
 MAX_ITEM_ERRORS = 3  # item errors quoted per finding
+ITEM_CHARS = 100  # characters quoted of each (after masking: never cut before, a cut secret escapes masking)
 
 
-def _quoted(ex: Exchange) -> str:
-    """Pinterest's error message, short, any token in it reduced to its label."""
-    return mask_tokens(ex.error_message)[:160] or "no message"
 
 
 @detects("server-error", "server-error-persistent", errors_only=True)
@@ -60,7 +59,7 @@ def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Iterator[Finding]:
                                            "rid": ex.request_id or "none"})
 
 
-def _item_errors(body: object) -> tuple[int, int, list[str]]:
+def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[str]]:
     """(failed items, total items, a few `code: message` texts) of a bulk response."""
     if not isinstance(body, dict):
         return 0, 0, []
@@ -76,12 +75,12 @@ def _item_errors(body: object) -> tuple[int, int, list[str]]:
         for err in errors if isinstance(errors, list) else [errors]:
             if isinstance(err, dict) and len(texts) < MAX_ITEM_ERRORS:
                 who = item.get("item_id") or f"item {index}"
-                texts.append(f"{who}: {err.get('code', '?')} {str(err.get('message', ''))[:80]}".strip())
+                texts.append(clean(f"{who}: {err.get('code', '?')} {err.get('message', '')}", ITEM_CHARS, known))
     top = body.get("exceptions")
     if isinstance(top, list) and top:
         failed += len(top)
-        texts += [f"{e.get('code', '?')} {str(e.get('message', ''))[:80]}" for e in top
-                  if isinstance(e, dict)][:MAX_ITEM_ERRORS - len(texts)]
+        texts += [clean(f"{e.get('code', '?')} {e.get('message', '')}", ITEM_CHARS, known)
+                  for e in top[:MAX_ITEM_ERRORS] if isinstance(e, dict)][:MAX_ITEM_ERRORS - len(texts)]
     return failed, max(len(items), failed), texts
 
 
@@ -93,7 +92,7 @@ def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     body = ex.response_body
     if not body or (b'"exceptions"' not in body and b'"errors"' not in body):
         return  # no item can carry an error: skip parsing the (often large) healthy body
-    failed, total, texts = _item_errors(ex.response_json)
+    failed, total, texts = _item_errors(ex.response_json, ctx.session.secrets)
     if failed:
         yield Finding("bulk-item-errors", {
             "operation": operation_label(ex, ctx.operation), "failed": failed, "total": total,
@@ -120,7 +119,7 @@ def beta_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     ad_account = _ad_account(ex, ctx)
     yield Finding("beta-endpoint", {
         "operation": op.label, "status": ex.status, "code": code if code is not None else "none",
-        "said": _quoted(ex), "token": token_label(ex), "ad_account": ad_account or "none",
+        "said": said(ex, ctx), "token": token_label(ex), "ad_account": ad_account or "none",
     }, "ad_account" if ad_account else "default")
 
 
@@ -133,7 +132,7 @@ def permission_denied(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if points_at_sandbox(ex) or (op is not None and op.beta):
         return
     ad_account = _ad_account(ex, ctx)
-    params = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": _quoted(ex),
+    params = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": said(ex, ctx),
               "ad_account": ad_account or "none"}
     yield Finding("permission-denied", params, "ad_account" if ad_account else "default")
 
@@ -158,7 +157,7 @@ def account_under_review(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     code = ex.error_code
     yield Finding("account-under-review", {
         "operation": operation_label(ex, ctx.operation), "code": code, "state": ACCOUNT_REVIEW[code],
-        "token": token_label(ex), "said": _quoted(ex),
+        "token": token_label(ex), "said": said(ex, ctx),
     }, "disapproved" if code == 2625 else "default")
 
 

@@ -89,7 +89,7 @@ def refresh_failed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "token": ex.request_form.get("refresh_token") or "no refresh_token field",
         "status": ex.status,
         "code": ex.error_code if ex.error_code is not None else "none",
-        "said": said(ex),
+        "said": said(ex, ctx),
         "app": ex.credential.label if ex.credential and ex.credential.kind == "client" else "the app",
     }, "default" if continuous else "no_continuous")
 

@@ -42,7 +42,7 @@ def rate_limited(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "category": (op.category if op else None) or "unknown",
         "token": token_label(ex),
         "code": ex.error_code if ex.error_code is not None else "none",
-        "said": said(ex),
+        "said": said(ex, ctx),
         "count": (state.limited if state else 0) + 1,
         "rid": ex.request_id or "none",
     }

@@ -73,7 +73,7 @@ def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if ex.environment != "sandbox" or op is None or op.sandbox or ex.status != 400:
         return
     yield Finding("sandbox-endpoint-unavailable", {
-        "operation": op.label, "category": op.category or "none", "said": said(ex),
+        "operation": op.label, "category": op.category or "none", "said": said(ex, ctx),
     }, "confirmed")
 
 
@@ -95,7 +95,7 @@ def trial_production_write(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("trial-production-write", {
         "operation": operation_label(ex, ctx.operation),
         "token": token_label(ex),
-        "said": said(ex),
+        "said": said(ex, ctx),
     })
 
 

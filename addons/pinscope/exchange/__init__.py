@@ -1,15 +1,18 @@
 """The one place a mitmproxy flow becomes plain data: the Exchange detectors read.
 
 `model.py` is the Exchange itself (no mitmproxy types); `request.py` reads requests cheaply (the
-pre-check that lets other traffic pass at once); `build.py` turns a flow into an Exchange, reducing
-secrets to Credentials (prefix + fingerprint) before anything else sees them.
+pre-check that lets other traffic pass at once); `decode.py` decodes bodies within a cap on their
+decoded size; `build.py` turns a flow into an Exchange, reducing secrets to Credentials (prefix +
+fingerprint) before anything else sees them.
 """
 
 from pinscope.exchange.build import REQUEST_FIELDS, from_flow, request_key, unchanged
+from pinscope.exchange.decode import Decoded, decode_body
 from pinscope.exchange.model import API_HOSTS, Environment, Exchange, TokenGrant
 from pinscope.exchange.request import (IMAGE_PROXY_AGENT, MAX_PARSE_BYTES, REDACTED_HEADERS, authority_host,
                                        candidate, might_leak, pretty_host, read_headers)
 
 __all__ = ["API_HOSTS", "IMAGE_PROXY_AGENT", "MAX_PARSE_BYTES", "REDACTED_HEADERS", "REQUEST_FIELDS",
-           "Environment", "Exchange", "TokenGrant", "authority_host", "candidate", "from_flow",
+           "Decoded", "Environment", "Exchange", "TokenGrant", "authority_host", "candidate", "decode_body",
+           "from_flow",
            "might_leak", "pretty_host", "read_headers", "request_key", "unchanged"]

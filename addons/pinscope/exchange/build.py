@@ -7,25 +7,40 @@ from urllib.parse import parse_qsl
 
 from mitmproxy import http
 
+from pinscope import bounds
+from pinscope.exchange.decode import decode_body
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
-from pinscope.exchange.request import (MAX_PARSE_BYTES, might_leak, pretty_host, read_headers,
-                                       request_leaks)
+from pinscope.exchange.request import might_leak, pretty_host, read_headers, request_leaks
 from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_tokens
 from pinscope.tokens import classify_token, parse_authorization
+from pinscope.untrusted import MAX_BODY_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS, MAX_URL_CHARS
+
+REQUEST_BODY = "request body"  # how Exchange.unread names each body
+RESPONSE_BODY = "response body"
+FORM = "x-www-form-urlencoded"
 
 
-def _body(message: http.Message | None, content_encoding: str | None) -> bytes | None:
-    """Decoded body, or None when absent, too large or undecodable."""
-    raw = message.raw_content if message is not None else None
-    if not raw or len(raw) > MAX_PARSE_BYTES:
-        return None
-    if not content_encoding:  # what get_content returns without a Content-Encoding
-        return raw
-    try:
-        content = message.get_content(strict=False)
-    except Exception:  # noqa: BLE001 - a broken encoding is just an unreadable body
-        return None
-    return content if content is not None and len(content) <= MAX_PARSE_BYTES else None
+def _body(message: http.Message, content_encoding: str | None, what: str) -> tuple[bytes | None, tuple[str, ...]]:
+    """(decoded body or None, why it was not read: empty when it was, or when there is none).
+
+    Never mitmproxy's get_content(): that decodes the whole body and fills mitmproxy's decode cache.
+    """
+    raw = message.raw_content
+    if raw is None:  # mitmproxy streamed it on (stream_large_bodies): pinscope never sees the bytes
+        return None, (f"{what}: streamed by mitmproxy, not kept",)
+    if not content_encoding and len(raw) <= MAX_BODY_BYTES:  # most bodies: as they are
+        return raw or None, ()
+    decoded = decode_body(raw, content_encoding)
+    return decoded.body, (() if decoded.reason is None else (f"{what}: {decoded.reason}",))
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """parse_qsl() of at most MAX_QUERY_PARAMS fields (its own max_num_fields raises instead of cutting)."""
+    if not text:
+        return []
+    if text.count("&") >= MAX_QUERY_PARAMS:
+        text = "&".join(text.split("&", MAX_QUERY_PARAMS)[:MAX_QUERY_PARAMS])
+    return parse_qsl(text, keep_blank_values=True)
 
 
 def _split_version(path: str) -> tuple[str | None, str]:
@@ -55,14 +70,14 @@ def _grant(body: bytes | None) -> TokenGrant | None:
 
 
 def _seconds(value: object) -> float | None:
-    """A lifetime in seconds, or None."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A lifetime in seconds, or None (NaN, inf, 1e300, negative, bool, text: see bounds.lifetime)."""
+    return bounds.lifetime(value)
 
 
 # Exchange fields that depend on the request alone: from_flow() may take them from the request phase.
 REQUEST_FIELDS = ("timestamp", "method", "scheme", "host", "port", "path", "url", "query", "environment",
                   "api_version", "api_path", "request_headers", "credential", "request_form", "request_body",
-                  "leaked", "query_tokens")
+                  "leaked", "query_tokens", "unread", "secrets")
 
 
 def request_key(request: http.Request) -> tuple[object, ...]:
@@ -78,24 +93,36 @@ def unchanged(key: tuple[object, ...], request: http.Request) -> bool:
 
 
 def _request_fields(req: http.Request) -> dict[str, Any]:
-    """The REQUEST_FIELDS of an Exchange."""
+    """The REQUEST_FIELDS of an Exchange, reading the target, query and headers only within the caps.
+
+    The body is read for an API call that sends JSON or a form, and elsewhere only to look for
+    leaked tokens (might_leak).
+    """
     req_headers, authorization = read_headers(req.headers)
     shown_host = pretty_host(req, req_headers.get("host"))
     host = shown_host.lower()
     environment = API_HOSTS.get(host)
-    raw_path, _, raw_query = req.path.partition("?")
+    target, _, raw_query = req.data.path[:MAX_URL_CHARS].partition(b"?")
+    raw_path = target.decode("utf-8", "surrogateescape")  # as mitmproxy's Request.path decodes it
     path = mask_tokens(raw_path)  # a token pasted into the path is shown, like any, by its label
     version, api_path = _split_version(path)
-    query_pairs = parse_qsl(raw_query, keep_blank_values=True) if raw_query else []
-    req_body = _body(req, req_headers.get("content-encoding"))
+    query_pairs = _pairs(raw_query[:MAX_QUERY_BYTES].decode("utf-8", "surrogateescape"))
     content_type = req_headers.get("content-type", "")
+    leaks = environment is None and might_leak(req)
+    req_body, unread = None, ()
+    if leaks or (environment is not None and ("json" in content_type or FORM in content_type)):
+        req_body, unread = _body(req, req_headers.get("content-encoding"), REQUEST_BODY)
     form: dict[str, str] = {}
-    if "x-www-form-urlencoded" in content_type and req_body is not None:
-        form = mask_pairs(parse_qsl(req_body.decode("utf-8", "replace"), keep_blank_values=True))
-    query, shown_query = mask_query(query_pairs)
+    secrets: list[tuple[int, str]] = []  # (length, fingerprint) of each secret read: see KnownSecrets
+    if FORM in content_type and req_body is not None:
+        form = mask_pairs(_pairs(req_body[:MAX_QUERY_BYTES].decode("utf-8", "replace")), secrets)
+    query, shown_query = mask_query(query_pairs, secrets)
+    credential = parse_authorization(authorization)
+    if credential is not None and credential.length:
+        secrets.append((credential.length, credential.fingerprint))
     url = f"{req.scheme}://{shown_host}{'' if req.port in (80, 443) else f':{req.port}'}{path}"
     return dict(
-        timestamp=req.timestamp_start,
+        timestamp=bounds.timestamp(req.timestamp_start),  # a capture may hold NaN, inf, text
         method=req.method.upper(),
         scheme=req.scheme,
         host=host,
@@ -107,11 +134,13 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
         api_version=version if environment else None,
         api_path=api_path if environment else None,
         request_headers=req_headers,
-        credential=parse_authorization(authorization),
+        credential=credential,
+        secrets=tuple(secrets),
         request_form=form,
         request_body=req_body if form == {} and "json" in content_type else None,
-        leaked=() if environment or not might_leak(req) else request_leaks(req, req_body),
-        query_tokens=query_tokens(query_pairs) if raw_query else (),
+        leaked=request_leaks(req, req_body) if leaks else (),
+        query_tokens=query_tokens(query_pairs) if query_pairs else (),
+        unread=unread if environment else (),  # said only where pinscope diagnoses (API hosts)
     )
 
 
@@ -127,16 +156,20 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
     else:
         fields = {name: before.__dict__[name] for name in REQUEST_FIELDS}
         fields["request_headers"] = dict(before.request_headers)  # the addon adds to it
+        fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
     resp_headers = read_headers(resp.headers)[0] if resp is not None else {}
-    resp_body = _body(resp, resp_headers.get("content-encoding"))
+    resp_body = None
+    if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
+        resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)
+        if unread:
+            fields["unread"] += unread
     grant = None
     if fields["environment"] and fields["api_path"].rstrip("/") == "/oauth/token":
         grant = _grant(resp_body) if resp and resp.status_code < 400 else None
         resp_body = resp_body if resp is not None and resp.status_code >= 400 else None
     return Exchange(
         flow_id=flow.id,
-        duration_ms=(resp.timestamp_end - req.timestamp_start) * 1000
-        if resp is not None and resp.timestamp_end else None,
+        duration_ms=bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
         status=resp.status_code if resp is not None else None,
         response_headers=resp_headers,
         response_body=resp_body,

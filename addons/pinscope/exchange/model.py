@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pinscope.ratelimit import RateLimitPolicy, parse_ratelimit
 from pinscope.redact import loads
 from pinscope.tokens import Credential
+from pinscope.untrusted import MAX_MESSAGE_CHARS, cut
 
 Environment = Literal["production", "sandbox"]
 API_HOSTS: dict[str, Environment] = {
@@ -59,6 +60,8 @@ class Exchange:
     error: str | None  # connection-level error, when there is no response
     leaked: tuple[tuple[str, Credential], ...]  # (where, token) found in request text
     query_tokens: tuple[tuple[str, Credential], ...] = ()  # (query key, token) found in the query string
+    unread: tuple[str, ...] = ()  # API calls: why a body was not read ("response body: larger than 1 MiB")
+    secrets: tuple[tuple[int, str], ...] = ()  # (length, fingerprint) of the request's secrets, never values
 
     @cached_property
     def request_json(self) -> Any:
@@ -94,7 +97,7 @@ class Exchange:
         if not isinstance(body, dict):
             return ""
         parts = [body.get(k) for k in ("message", "message_detail")]
-        return " ".join(p for p in parts if isinstance(p, str))[:500]
+        return cut(" ".join(p for p in parts if isinstance(p, str)), MAX_MESSAGE_CHARS)
 
     @cached_property
     def rate_limit(self) -> RateLimitPolicy | None:

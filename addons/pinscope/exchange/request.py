@@ -8,11 +8,17 @@ from itertools import chain
 from mitmproxy import http
 from mitmproxy.net.http import url as mitm_url
 
-from pinscope.redact import TOKEN_START, Found, tokens_in
+from pinscope.redact import Found, tokens_in
+from pinscope.tokens import TOKEN_IN_TEXT
+from pinscope.untrusted import MAX_BODY_BYTES, MAX_HEADER_CHARS, MAX_HEADERS, MAX_URL_CHARS, clean
 
-MAX_PARSE_BYTES = 1 << 20  # bodies above 1 MiB are never decoded or parsed
+MAX_PARSE_BYTES = MAX_BODY_BYTES  # the older name of the body cap
+# A v5 token in raw bytes, the same shape as tokens.TOKEN_IN_TEXT (`pina_colada` is no token).
+TOKEN_SHAPE = re.compile(TOKEN_IN_TEXT.pattern.encode())
+MAX_NAME_CHARS = 64  # characters of a header name quoted in a finding ("header x-debug")
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 IMAGE_PROXY_AGENT = "Pinterest Image Proxy"  # Pinterest's image fetcher, seen when pinscope fronts a site
+IMAGE_PROXY_BYTES = IMAGE_PROXY_AGENT.encode()
 # host[:port] with ASCII DNS labels: what mitmproxy's parse_authority accepts without changing it.
 PLAIN_AUTHORITY = re.compile(r"([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?)(?::(\d{1,5}))?")
 
@@ -20,48 +26,61 @@ PLAIN_AUTHORITY = re.compile(r"([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?
 def candidate(request: http.Request) -> bool:
     """A cheap superset of what the addon reads: False lets it return at once (other traffic).
 
-    True for anything naming Pinterest (API hosts, the image proxy), any v5 token shape, and the
-    X-Pinscope-Silence header: raw header bytes joined once, no header parsing.
+    True for anything naming Pinterest (API hosts, the image proxy), a v5 token (16+ characters
+    after `pina_`/`pinr.`), and the X-Pinscope-Silence header: raw header bytes joined once, no
+    header parsing. The request target is looked at only as far as it is ever read (MAX_URL_CHARS).
     """
     data = request.data
-    blob = b"\n".join([*chain.from_iterable(data.headers.fields), data.path, data.authority])
+    blob = b"\n".join([*chain.from_iterable(data.headers.fields), data.path[:MAX_URL_CHARS], data.authority])
     lowered = blob.lower()
     if b"pin" in lowered and (  # each word below starts so: one short search clears most traffic
-            b"pinterest" in lowered or b"x-pinscope-silence" in lowered or TOKEN_START.search(blob) is not None):
+            b"pinterest" in lowered or b"x-pinscope-silence" in lowered or TOKEN_SHAPE.search(blob) is not None):
         return True
     if "pinterest" in data.host.lower():
         return True
     raw = data.content
-    return bool(raw) and len(raw) <= MAX_PARSE_BYTES and TOKEN_START.search(raw) is not None
+    return bool(raw) and len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
 
 
 def might_leak(request: http.Request) -> bool:
-    """Cheap pre-check for non-API traffic: the start of a v5 token, or Pinterest's image proxy."""
-    raw = request.raw_content or b""
-    return (
-        TOKEN_START.search(request.data.path) is not None
-        or any(TOKEN_START.search(value) for _, value in request.headers.fields)
-        or IMAGE_PROXY_AGENT in request.headers.get("user-agent", "")
-        or (len(raw) <= MAX_PARSE_BYTES and TOKEN_START.search(raw) is not None)
-    )
+    """Cheap pre-check for non-API traffic: a v5 token in the target, a header or the raw body
+    (within the caps), or Pinterest's image proxy as the user agent."""
+    data = request.data
+    if TOKEN_SHAPE.search(data.path, 0, MAX_URL_CHARS) is not None:
+        return True
+    for name, value in data.headers.fields[:MAX_HEADERS]:
+        if TOKEN_SHAPE.search(value, 0, MAX_HEADER_CHARS) is not None:
+            return True
+        if name.lower() == b"user-agent" and IMAGE_PROXY_BYTES in value:
+            return True
+    raw = data.content
+    return bool(raw) and len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
 
 
 def read_headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:
     """(lower-case header dict, duplicates joined, credentials redacted; the raw Authorization value).
 
     Reads the raw fields once, decoded as mitmproxy decodes them: its own lookups cost more per header.
+    At most MAX_HEADERS fields are read, and MAX_HEADER_CHARS of each value (joined values included).
     """
     out: dict[str, str] = {}
     authorization: str | None = None
-    for raw_name, raw_value in headers.fields:
+    for raw_name, raw_value in headers.fields[:MAX_HEADERS]:
         name = raw_name.decode("utf-8", "surrogateescape").lower()
+        if len(raw_value) > MAX_HEADER_CHARS:
+            raw_value = raw_value[:MAX_HEADER_CHARS]
         value = raw_value.decode("utf-8", "surrogateescape")
         if name in REDACTED_HEADERS:
             if name == "authorization":
-                authorization = value if authorization is None else f"{authorization}, {value}"
+                authorization = value if authorization is None else _joined(authorization, value)
             value = "[redacted]"
-        out[name] = f"{out[name]}, {value}" if name in out else value
+        out[name] = _joined(out[name], value) if name in out else value
     return out, authorization
+
+
+def _joined(first: str, value: str) -> str:
+    """A repeated header's values as mitmproxy joins them, kept within MAX_HEADER_CHARS."""
+    return first if len(first) >= MAX_HEADER_CHARS else f"{first}, {value}"[:MAX_HEADER_CHARS]
 
 
 def pretty_host(request: http.Request, host_header: str | None = None) -> str:
@@ -89,10 +108,15 @@ def authority_host(authority: str) -> str:
 
 
 def request_leaks(request: http.Request, body: bytes | None) -> Found:
-    """Tokens present anywhere in the request: query, headers (Authorization included), body."""
-    found = [*tokens_in("query", request.path)]
-    for name, value in request.headers.items():
-        found.extend(tokens_in(f"header {name}", value))
-    if body and TOKEN_START.search(body):
+    """Tokens present in the request, within the caps: target, headers (Authorization included), body."""
+    data = request.data
+    found = [*tokens_in("query", data.path[:MAX_URL_CHARS].decode("utf-8", "surrogateescape"))]
+    for raw_name, raw_value in data.headers.fields[:MAX_HEADERS]:
+        value = raw_value[:MAX_HEADER_CHARS]
+        if TOKEN_SHAPE.search(value) is not None:
+            name = raw_name.decode("utf-8", "surrogateescape")
+            where = f"header {clean(name, MAX_NAME_CHARS)}"
+            found.extend(tokens_in(where, value.decode("utf-8", "surrogateescape")))
+    if body and TOKEN_SHAPE.search(body):
         found.extend(tokens_in("body", body.decode("utf-8", "replace")))
     return tuple(dict.fromkeys(found))

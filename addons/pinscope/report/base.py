@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from pinscope.untrusted import clean, clean_url
 
 Count = Annotated[int, Field(ge=0)]
+# Fields whose text may come from traffic: whatever a builder passes, the model holds it clean().
+Text = Annotated[str, AfterValidator(clean)]
+UrlText = Annotated[str, AfterValidator(clean_url)]
 
 
 class Model(BaseModel):

@@ -38,6 +38,13 @@ def build_report(session: Session, catalog: Catalog, generated_at: float | None 
     )
 
 
+def minimal_report(session: Session, catalog: Catalog, generated_at: float | None = None) -> Report:
+    """The summary alone, for when build_report() failed (a pinscope bug): done() still writes this."""
+    return Report(generated_at=when(wall_clock() if generated_at is None else generated_at),
+                  pinscope_version=_version(), spec_version=catalog.spec_version, summary=_summary(session),
+                  findings=[], tokens=[], rate_limits=[], endpoints=[])
+
+
 def _version() -> str:
     try:
         return metadata.version("pinscope")
@@ -48,8 +55,8 @@ def _version() -> str:
 def _summary(session: Session) -> Summary:
     span = None
     if session.first_seen is not None and session.last_seen is not None:
-        span = TimeSpan(start=when(session.first_seen), end=when(session.last_seen),
-                        seconds=round(session.last_seen - session.first_seen, 3))
+        start, end = when(session.first_seen), when(session.last_seen)
+        span = TimeSpan(start=start, end=end, seconds=max(0.0, round((end - start).total_seconds(), 3)))
     return Summary(
         flows=session.flows,
         pinterest_flows=session.api_flows,
@@ -130,7 +137,9 @@ def _category(name: str, by_token: dict[str, RateState]) -> RateLimitReport:
     states = list(by_token.values())
     latest = max(states, key=lambda s: s.history[-1][0] if s.history else -math.inf)
     lows = [s.lowest_remaining for s in states if s.lowest_remaining is not None]
-    points = sorted((t, r, hit, label) for label, s in by_token.items() for t, r, hit in s.history)
+    # By time and token only: two points of one moment may hold None and a number as remaining.
+    points = sorted(((t, r, hit, label) for label, s in by_token.items() for t, r, hit in s.history),
+                    key=lambda point: (point[0], point[3]))
     points = points[-MAX_POINTS:]
     return RateLimitReport(
         category=name,

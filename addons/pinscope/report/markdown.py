@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pinscope.timefmt import format_time
@@ -13,13 +14,39 @@ from pinscope.report.support import support_ticket
 from pinscope.rulebook import Severity
 
 
+class Md(str):
+    """A fragment that is already Markdown (built here from escaped parts): never escaped again."""
+
+    __slots__ = ()
+
+
+# Everything CommonMark or GFM could read as markup in running text: emphasis, code, links and
+# images (`[`, `]`, `(`, `)`, `!`), raw HTML and autolinks (`<`, `>`), entities (`&`), headings,
+# strike-through, table pipes. Each is backslash-escaped, so traffic text renders as typed.
+# An underscore inside a word (`org_read`) cannot open emphasis, so it stays as typed.
+MD_SPECIAL = re.compile(r"([\\`*\[\](){}<>!#|~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def escape(text: object) -> str:
+    """Text as literal Markdown (one line)."""
+    return MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
+
+
+def code(text: object) -> Md:
+    """Text as an inline code span: nothing inside renders, not even a URL becomes a link."""
+    body = str(text).replace("\r", " ").replace("\n", " ").replace("|", "\\|")  # GFM: pipes end cells
+    fence = "`" * (max(map(len, re.findall(r"`+", body)), default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""  # CommonMark strips one space each side
+    return Md(f"{fence}{pad}{body}{pad}{fence}")
+
+
 def cell(value: object) -> str:
-    """A table cell: pipes and `<` escaped (traffic data is never raw HTML), one line, `-` for nothing."""
+    """A table cell: Md passes, anything else escaped; one line, `-` for nothing."""
     if value is None or value == "" or value == []:
         return "-"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
-    return text.replace("\r", " ").replace("\n", " ")
+    if isinstance(value, Md):
+        return value
+    return escape(", ".join(map(str, value)) if isinstance(value, list) else value)
 
 
 def table(headers: list[str], rows: Iterable[list[object]]) -> list[str]:
@@ -42,7 +69,7 @@ def render_markdown(report: Report) -> str:
         lines += ["No findings.", ""]
     else:
         lines += table(["Severity", "Rule", "Count", "Title"],
-                       ([f.severity.value, f"`{f.rule}`", f.count, f.title] for f in report.findings))
+                       ([f.severity.value, code(f.rule), f.count, f.title] for f in report.findings))
         for finding in report.findings:
             lines += _rule_section(finding)
     lines += ["## Tokens", ""]
@@ -64,7 +91,7 @@ def render_markdown(report: Report) -> str:
     lines += ["## Endpoints", ""]
     lines += table(
         ["Operation", "Requests", "Errors", "Error rate", "Latency median (ms)", "Latency p95 (ms)"],
-        ([f"`{e.operation}`", e.requests, e.errors, f"{e.error_rate:.0%}", e.latency_median_ms,
+        ([code(e.operation), e.requests, e.errors, f"{e.error_rate:.0%}", e.latency_median_ms,
           e.latency_p95_ms] for e in report.endpoints),
     ) if report.endpoints else ["No Pinterest API operations called.", ""]
     lines += _sandbox(report)
@@ -93,7 +120,7 @@ def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
                   + ". " + TIE_ADVICE, ""]
     lines += [f"Authorization URL ({url_note(plan)}):", "", "```text", str(plan.authorization_url), "```", ""]
     lines += table(["Operation", "Requests", "Accepts"],
-                   ([f"`{o.operation}`", o.requests, accepts_text(o.scope_sets)] for o in plan.operations))
+                   ([code(o.operation), o.requests, accepts_text(o.scope_sets)] for o in plan.operations))
     if plan.tokens:
         lines += table(["Token", "Granted", "Missing for these calls", "Excessive (never needed)"],
                        ([t.token, t.granted or "none", t.missing or "none", t.excessive or "none"]
@@ -121,8 +148,9 @@ def _rule_section(finding: RuleFindings) -> list[str]:
         lines += [f"**FAQ:** {cell(finding.faq)}", ""]
     lines += [f"Seen {finding.count} time{'s' if finding.count != 1 else ''}; examples:", ""]
     lines += table(["Time", "Method", "URL", "Status", "Code", "Request id", "Pinterest said", "Message"],
-                   ([format_time(f.timestamp), f.method, f.url, f.status, f.error_code, f.request_id,
-                     f.error_message, f.message] for f in finding.flows))
+                   ([format_time(f.timestamp), f.method, code(f.url), f.status, f.error_code,
+                     code(f.request_id) if f.request_id else None, f.error_message, f.message]
+                    for f in finding.flows))
     if finding.severity is Severity.ERROR and finding.flows:
         lines += _support_block(finding)
     return lines
@@ -133,10 +161,10 @@ def _support_block(finding: RuleFindings) -> list[str]:
     return ["For a Pinterest support ticket:", "", "```text", support_ticket(finding), "```", ""]
 
 
-def _missing(scopes: list[str] | None) -> str:
+def _missing(scopes: list[str] | None) -> str | Md:
     if scopes is None:
         return "unknown (grant not seen)"
-    return "**" + ", ".join(scopes) + "**" if scopes else "none"
+    return Md("**" + escape(", ".join(scopes)) + "**") if scopes else "none"
 
 
 def _sandbox(report: Report) -> list[str]:

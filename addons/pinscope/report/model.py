@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from pinscope.published import ChecklistStep, PublishedQuota
-from pinscope.report.base import Count, Model
+from pinscope.report.base import Count, Model, Text, UrlText
 from pinscope.report.plan import ForecastReport, ScopePlanReport
 from pinscope.rulebook import Severity
 
@@ -52,15 +52,15 @@ class Summary(Model):
 class ExampleFlow(Model):
     """One flow that showed a finding; the URL has secret query values masked."""
 
-    method: str
-    url: str
+    method: Text
+    url: UrlText
     status: int | None
     timestamp: datetime
-    message: str
-    request_id: str | None = Field(description="x-pinterest-rid, the id Pinterest support asks for")
-    operation: str | None = Field(None, description="the operation called, e.g. GET /v5/pins/{pin_id}")
+    message: Text
+    request_id: Text | None = Field(description="x-pinterest-rid, the id Pinterest support asks for")
+    operation: Text | None = Field(None, description="the operation called, e.g. GET /v5/pins/{pin_id}")
     error_code: int | None = Field(None, description="Pinterest's error code from the response body")
-    error_message: str | None = Field(None, description="Pinterest's error message, tokens masked")
+    error_message: Text | None = Field(None, description="Pinterest's error message, secrets masked")
 
 
 class RuleFindings(Model):
@@ -69,7 +69,7 @@ class RuleFindings(Model):
     rule: str
     severity: Severity
     title: str
-    fix: str = Field(description="the fix, as rendered for the first flow")
+    fix: Text = Field(description="the fix, as rendered for the first flow")
     docs: str
     faq: str | None
     count: Count
@@ -132,7 +132,7 @@ class EndpointReport(Model):
     server_errors: Count
     latency_median_ms: float | None
     latency_p95_ms: float | None
-    request_ids: list[str] = Field(description="x-pinterest-rid of recent 5xx answers")
+    request_ids: list[Text] = Field(description="x-pinterest-rid of recent 5xx answers")
 
 
 class SandboxReport(Model):

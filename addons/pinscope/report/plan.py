@@ -9,7 +9,7 @@ from pydantic import Field
 from pinscope.catalog import Catalog
 from pinscope.intel import Forecast, ScopePlan, plan_scopes
 from pinscope.session import Session
-from pinscope.report.base import Count, Model
+from pinscope.report.base import Count, Model, UrlText
 from pinscope.timefmt import when
 
 class PlannedOperation(Model):
@@ -39,7 +39,7 @@ class ScopePlanReport(Model):
     scopes: list[str] = Field(description="the recommended smallest set (fewest secret, then write scopes)")
     minimal_sets: list[list[str]] = Field(description="every smallest satisfying set")
     tied: bool = Field(description="several different sets are equally small")
-    authorization_url: str | None = Field(
+    authorization_url: UrlText | None = Field(
         description="the OAuth authorize URL for the planned scopes; placeholders when the app was not seen")
     app_id: str | None = Field(description="the app id (client_id) seen on /oauth/token")
     unknown_operations: list[str] = Field(description="called operations the catalogue does not know")

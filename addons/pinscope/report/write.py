@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,3 +75,26 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise ReportPathError(f"report {target}: {err.strerror or err}") from None
     return target
+
+
+def fallback_folders(target: Path) -> list[Path]:
+    """Where a report goes when `target` cannot be written: beside it, else the temp folder."""
+    folders = [target.parent, Path(tempfile.gettempdir())]
+    return [folder for i, folder in enumerate(folders) if folder not in folders[:i]]
+
+
+def write_fallback(report: Report, target: str | os.PathLike[str]) -> Path:
+    """Write `report` under a new name beside `target`, else in the temp folder; the path written.
+
+    The name adds the time and process id (`report.20260101-120000-4242.json`), so no earlier report
+    is replaced. ReportPathError (naming every folder tried) when neither can be written.
+    """
+    target = Path(target).expanduser()
+    name = f"{target.stem}.{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}{target.suffix}"
+    problems: list[str] = []
+    for folder in fallback_folders(target):
+        try:
+            return write_report(report, folder / name)
+        except ReportPathError as err:
+            problems.append(str(err))
+    raise ReportPathError("; ".join(problems))

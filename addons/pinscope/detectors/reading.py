@@ -1,0 +1,27 @@
+"""What pinscope could not read: a body it left alone (too large, a bomb, an unknown encoding).
+
+The flow itself passes unchanged; this only says which diagnoses had nothing to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pinscope.detectors.base import Context, detects, operation_label
+from pinscope.exchange import Exchange
+from pinscope.findings import Finding
+
+
+@detects("body-not-read", phase="response")
+def body_not_read(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """A Pinterest API call whose request or response body pinscope did not read (Exchange.unread)."""
+    if not ex.is_api or not ex.unread:
+        return
+    request = any(reason.startswith("request body") for reason in ex.unread)
+    response = any(reason.startswith("response body") for reason in ex.unread)
+    variant = "both" if request and response else "request" if request else "default"
+    yield Finding("body-not-read", {"operation": operation_label(ex, ctx.operation),
+                                    "reasons": "; ".join(ex.unread)}, variant)
+
+
+DETECTORS = (body_not_read,)
