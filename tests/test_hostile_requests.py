@@ -17,7 +17,9 @@ from mitmproxy import http
 
 from pinscope import exchange
 from pinscope.addon import Pinscope
-from pinscope.untrusted import MAX_HEADER_CHARS, MAX_HEADERS, MAX_QUERY_PARAMS, MAX_URL_CHARS
+from pinscope.exchange import from_flow
+from pinscope.tokens import classify_token
+from pinscope.untrusted import MAX_HEADER_CHARS, MAX_HEADERS, MAX_QUERY_PARAMS, MAX_URL_CHARS, clean_url
 from tests.flowkit import ACCESS, PROD, flow
 
 CHILD_ADDRESS_SPACE = 1 << 30
@@ -105,3 +107,11 @@ def hooks_on_a_long_url_in_child() -> float:
 def test_a_4_mb_url_costs_milliseconds(worker: ProcessPoolExecutor) -> None:
     # scripts/bench measures about 5 ms; the old code took 27 s. Only a generous bound here.
     assert worker.submit(hooks_on_a_long_url_in_child).result(timeout=120) < 2.0
+
+
+def test_a_percent_encoded_token_sent_to_another_host_is_a_leak_shown_by_its_label() -> None:
+    token = "pina_" + "Q7" * 20
+    encoded = token.replace("_", "%5F")
+    ex = from_flow(flow("GET", f"/collect?t={encoded}", host="metrics.example", token=None))
+    assert [cred.fingerprint for _, cred in ex.leaked] == [classify_token(token).fingerprint]
+    assert token not in ex.url and encoded not in clean_url(ex.url)

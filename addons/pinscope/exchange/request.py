@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from itertools import chain
+from urllib.parse import unquote
 
 from mitmproxy import http
 from mitmproxy.net.http import url as mitm_url
 
 from pinscope.redact import Found, tokens_in
-from pinscope.tokens import TOKEN_IN_TEXT
 from pinscope.untrusted import MAX_BODY_BYTES, MAX_HEADER_CHARS, MAX_HEADERS, MAX_URL_CHARS, clean
 
 MAX_PARSE_BYTES = MAX_BODY_BYTES  # the older name of the body cap
-# A v5 token in raw bytes, the same shape as tokens.TOKEN_IN_TEXT (`pina_colada` is no token).
-TOKEN_SHAPE = re.compile(TOKEN_IN_TEXT.pattern.encode())
+# A v5 token in raw bytes, the same shape as tokens.TOKEN_IN_TEXT (`pina_colada` is no token), also
+# percent-encoded in a URL or form (`pina%5F…`): an encoded token still leaks.
+TOKEN_SHAPE = re.compile(rb"pin[ar](?:[._]|%5[Ff]|%2[Ee])[A-Za-z0-9._~+/=%-]{16,}")
 MAX_NAME_CHARS = 64  # characters of a header name quoted in a finding ("header x-debug")
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 IMAGE_PROXY_AGENT = "Pinterest Image Proxy"  # Pinterest's image fetcher, seen when pinscope fronts a site
@@ -110,7 +111,8 @@ def authority_host(authority: str) -> str:
 def request_leaks(request: http.Request, body: bytes | None) -> Found:
     """Tokens present in the request, within the caps: target, headers (Authorization included), body."""
     data = request.data
-    found = [*tokens_in("query", data.path[:MAX_URL_CHARS].decode("utf-8", "surrogateescape"))]
+    target = data.path[:MAX_URL_CHARS].decode("utf-8", "surrogateescape")
+    found = [*tokens_in("query", unquote(target) if "%" in target else target)]
     for raw_name, raw_value in data.headers.fields[:MAX_HEADERS]:
         value = raw_value[:MAX_HEADER_CHARS]
         if TOKEN_SHAPE.search(value) is not None:
