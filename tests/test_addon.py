@@ -126,7 +126,24 @@ def test_silence_header_is_honoured_in_both_phases_and_stripped(tctx, addon: Pin
     assert rules_of(f) == []
     unsilenced = flow("GET", "/v5/pins/123", at=6, status=401, body=error(3, "Not authorized"))
     run(addon, unsilenced)
-    assert set(rules_of(unsilenced)) == {"insufficient-scope", "scope-not-granted"}
+    assert set(rules_of(unsilenced)) == {"insufficient-scope"}  # the answer confirmed the prediction
+
+
+def test_a_confirmed_prediction_is_replaced_on_the_flow_and_in_the_session(tctx, addon: Pinscope) -> None:
+    run(addon, token_grant("pins:read"))
+    f = flow("GET", "/v5/pins/123", at=5, status=401, body=error(3, "Not authorized"))
+    f.comment = "my own note"
+    response, f.response = f.response, None
+    addon.request(f)
+    assert rules_of(f) == ["scope-not-granted"] and "scope-not-granted:" in f.comment
+    f.response = response
+    addon.response(f)
+    assert rules_of(f) == ["insufficient-scope"]
+    assert f.comment.splitlines()[0] == "my own note" and "scope-not-granted:" not in f.comment
+    assert len(f.comment.splitlines()) == 2 and f.marked == ":no_entry:"
+    session = addon.engine.session
+    assert "scope-not-granted" not in session.rules and session.rules["insufficient-scope"].count == 1
+    assert sum(session.severities.values()) == 1
 
 
 def test_error_flow_runs_response_phase_with_status_none(tctx) -> None:

@@ -97,7 +97,8 @@ def test_one_rule_in_full() -> None:
     console, out = buffer()
     render.print_rule(console, rule)
     text = " ".join(clean(out.getvalue()).split())
-    for piece in ("Severity", "error", rule.title, "Fix (grant_known)", "Token Debugger"):
+    for piece in ("Severity", "error", rule.title, "Fix (grant_known)", "Token Debugger",
+                  "Phrase (listed_scopes) the scopes this operation lists"):
         assert piece in text
 
 

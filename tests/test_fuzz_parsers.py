@@ -76,3 +76,11 @@ def test_secret_url_parameters_in_any_text_are_masked(before: str, key: str, sec
 @given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60)), max_size=6))
 def test_mask_query_is_mask_pairs_and_masked_query_at_once(pairs: list[tuple[str, str]]) -> None:
     assert mask_query(pairs) == (mask_pairs(pairs), masked_query(pairs))
+
+
+def test_only_whole_secret_names_are_secret() -> None:
+    from pinscope.redact import is_secret_name
+
+    assert [is_secret_name(k) for k in ("country_code", "zip_code", "code", "auth_code", "x_api_key",
+                                        "data[client_secret]", "page_token")] == [
+        False, False, True, True, True, True, True]

@@ -71,9 +71,12 @@ def test_same_report_live_and_offline(make: Callable[[], list[http.HTTPFlow]], t
 def test_request_phase_examples_get_their_response(tmp_path: Path) -> None:
     addon, _ = live(scenario(), tmp_path)
     report = build_report(addon.engine.session, addon.engine.catalog, generated_at=T0)
-    early = next(f for f in report.findings if f.rule == "scope-not-granted")
-    assert early.flows[0].status == 401 and early.flows[0].request_id == "rid-b1"
-    assert early.flows[0].error_code == 3
+    early = next(f for f in report.findings if f.rule == "scope-not-granted")  # said on the request
+    assert early.flows[0].status == 200 and early.flows[0].request_id == "rid-0001"
+    # Its prediction on the call Pinterest refused is replaced by the answer's finding, shown once:
+    confirmed = next(f for f in report.findings if f.rule == "insufficient-scope")
+    assert confirmed.flows[0].status == 401 and confirmed.flows[0].request_id == "rid-b1"
+    assert confirmed.flows[0].error_code == 3 and all(f.status is not None for f in early.flows)
 
 
 def test_dump_ends_with_the_summary_analyze_prints(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pinscope.paths import rules_dir
-from pinscope.rulebook import Rule, RuleFileError, Severity, default_rules, load_rule, load_rules
+from pinscope.rulebook import (Rule, RuleFileError, SharedPhrases, Severity, default_rules, load_data, load_rule,
+                               load_rules, shared_phrases)
 
 GOOD = '''id = "{id}"
 severity = "warning"
@@ -97,3 +98,19 @@ def test_severity_order_and_markers() -> None:
 
 def test_empty_folder_has_no_rules(tmp_path: Path) -> None:
     assert load_rules(tmp_path) == {}
+
+
+def test_a_phrase_is_the_rule_s_own_else_the_shared_one(tmp_path: Path) -> None:
+    text = GOOD.format(id="good-rule") + '\n[phrases]\nnone = "nothing at all"\nmore = "{n} more"\n'
+    rule = load_rule(write(tmp_path, "good-rule", text))
+    assert rule.phrase("more", {"n": 3}) == "3 more"
+    assert rule.phrase("none", {}) == "nothing at all"  # the rule's own wins
+    assert rule.phrase("no_token", {}) == shared_phrases()["no_token"]
+    assert rule.phrase("undeclared", {}) == "{undeclared}"
+
+
+def test_a_broken_shared_phrase_file_names_itself(tmp_path: Path) -> None:
+    path = tmp_path / "phrases.toml"
+    path.write_text('[phrases]\nnone = "{broken"\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match="phrases.toml: phrases"):
+        load_data(path, SharedPhrases)

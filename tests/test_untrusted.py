@@ -112,3 +112,9 @@ def test_output_is_one_capped_line_without_controls(text: str, limit: int) -> No
     assert len(out) <= limit
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in out)
     assert clean(out, limit) == out
+
+
+def test_words_after_a_secret_name_in_prose_stay() -> None:
+    text = "Paste it into the Token Debugger. Then check the Basic settings."
+    assert clean(text) == text
+    assert "Zq7Kx2mW" not in clean("token Zq7Kx2mW") and "abc.def.ghi" not in clean("token abc.def.ghi")

@@ -24,12 +24,18 @@ def comment_line(finding: RenderedFinding) -> str:
 
 
 def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
-    """Add findings to the flow's comment, marker and metadata; True when anything changed."""
+    """Add findings to the flow's comment, marker and metadata; True when anything changed.
+
+    A finding that replaces request-phase ones (the answer confirmed a prediction) takes their place.
+    """
     if not findings:
         return False
-    changed = _add_metadata(flow, [f.as_dict() for f in findings])
-    changed |= _write_comment(flow)
-    changed |= _raise_marker(flow, worst(findings))
+    gone = {rule for f in findings for rule in f.replaces}
+    previous = {comment_line(f) for f in stored_findings(flow)} if gone else set()
+    changed = _withdraw(flow, gone) if gone else False
+    changed |= _add_metadata(flow, [f.as_dict() for f in findings])
+    changed |= _write_comment(flow, previous)
+    changed |= _set_marker(flow, worst(stored_findings(flow))) if gone else _raise_marker(flow, worst(findings))
     return changed
 
 
@@ -56,14 +62,15 @@ def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:
     return out
 
 
-def _write_comment(flow: http.HTTPFlow) -> bool:
+def _write_comment(flow: http.HTTPFlow, previous: set[str] = frozenset()) -> bool:
     """The user's own comment lines first, then one line per finding, worst first.
 
     Worst first because mitmweb's comment column shows only the start: an error found on the
-    response must not hide behind a warning found on the request.
+    response must not hide behind a warning found on the request. `previous`: lines pinscope wrote
+    before (of findings since withdrawn), which are not the user's either.
     """
     ours = [comment_line(f) for f in sorted(stored_findings(flow), key=lambda f: f.severity.rank)]
-    theirs = [line for line in flow.comment.splitlines() if line not in set(ours)]
+    theirs = [line for line in flow.comment.splitlines() if line not in set(ours) and line not in previous]
     comment = "\n".join([*theirs, *dict.fromkeys(ours)])
     if comment == flow.comment:
         return False
@@ -78,6 +85,27 @@ def _add_metadata(flow: http.HTTPFlow, items: list[dict[str, str | None]]) -> bo
     if not new:
         return False
     flow.metadata[FINDINGS_KEY] = stored + new
+    return True
+
+
+def _withdraw(flow: http.HTTPFlow, rules: set[str]) -> bool:
+    """Remove findings of these rules from metadata["pinscope"]."""
+    stored = list(flow.metadata.get(FINDINGS_KEY) or [])
+    kept = [item for item in stored if not (isinstance(item, dict) and item.get("rule") in rules)]
+    if len(kept) == len(stored):
+        return False
+    flow.metadata[FINDINGS_KEY] = kept
+    return True
+
+
+def _set_marker(flow: http.HTTPFlow, severity: Severity | None) -> bool:
+    """Mark by the worst remaining finding (it may be milder now); a marker someone else set stays."""
+    if flow.marked and flow.marked not in MARKERS:
+        return False
+    marker = severity.marker if severity is not None else ""
+    if flow.marked == marker:
+        return False
+    flow.marked = marker
     return True
 
 

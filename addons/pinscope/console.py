@@ -153,6 +153,8 @@ def print_rule(console: Console, rule: Rule, example: dict[str, object] | None =
         for variant, template in templates.items():
             suffix = "" if variant == "default" else f" ({variant})"
             grid.add_row(f"{table_name}{suffix}", _text(template))
+    for name, template in rule.phrases.items():  # the parts its templates' {params} may read as
+        grid.add_row(f"Phrase ({name})", _text(template))
     if example:
         grid.add_row("Example", _text(f"{example.get('request')} -> {example.get('status') or 'no response'}"))
         grid.add_row("  says", _text(str(example.get("message"))))

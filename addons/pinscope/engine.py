@@ -10,12 +10,14 @@ from pinscope.catalog import Catalog, Match, default_catalog
 from pinscope.detectors import ALL, Context, Detector, Settings
 from pinscope.exchange import Exchange
 from pinscope.findings import RenderedFinding, render
+from pinscope.pinterest import CURRENT_VERSION
 from pinscope.rulebook import Rule, Severity, default_rules
 from pinscope.session import Session
 from pinscope.untrusted import describe_error
 
 logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
+MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
 MATCH_CACHE = 1024  # (method, api path) -> Match entries kept; each flow asks up to four times
 
 
@@ -36,7 +38,8 @@ class Engine:
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
-        self._phases: tuple[tuple[Detector, ...], dict[tuple[str, bool], tuple[Detector, ...]]] = ((), {})
+        self._index: tuple[tuple[Detector, ...], dict[tuple[str, bool, bool, int], tuple[Detector, ...]]] = ((), {})
+        self._predicted: dict[str, frozenset[str]] = {}  # flow id -> its request phase's rules (raw)
 
     def match(self, ex: Exchange) -> Match | None:
         """The operation an API request calls (None off the API)."""
@@ -50,42 +53,62 @@ class Engine:
             match = self._matches[key] = self.catalog.match(*key)
         return match
 
-    def _for_phase(self, phase: str, error: bool) -> tuple[Detector, ...]:
-        """The detectors to run, in order: this phase's, without the errors-only ones unless `error`.
+    def _for(self, phase: str, ex: Exchange, ctx: Context) -> tuple[Detector, ...]:
+        """The detectors that may speak about this call, in order (dispatch on declared traits).
 
-        Recomputed if `detectors` is replaced. A detector without rules is left out: silencing
-        nothing already silences all of its rules.
+        Indexed by (phase, API call, matched operation, status class) and recomputed if `detectors`
+        is replaced. A detector without rules is left out: silencing nothing already silences it.
         """
-        detectors, by_phase = self._phases
+        detectors, index = self._index
         if detectors is not self.detectors:
-            by_phase = {(p, error): tuple(d for d in self.detectors
-                                          if d.phase == p and d.rules and (error or not d.errors_only))
-                        for p in ("request", "response") for error in (False, True)}
-            self._phases = (self.detectors, by_phase)
-        return by_phase.get((phase, error), ())
+            index = {}
+            self._index = (self.detectors, index)
+        status_class = ex.status // 100 if ex.status is not None and 100 <= ex.status <= 999 else 0
+        key = (phase, ex.is_api, ctx.operation is not None, status_class)
+        chosen = index.get(key)
+        if chosen is None:
+            chosen = index[key] = tuple(d for d in self.detectors if d.phase == phase and d.rules
+                                        and d.may_speak(key[1], key[2], status_class))
+        return chosen
+
+    def _remember(self, flow_id: str, rules: frozenset[str]) -> None:
+        """Keep a live flow's request-phase rules for its answer (bounded: flows in flight)."""
+        if len(self._predicted) >= MAX_PREDICTED:
+            del self._predicted[next(iter(self._predicted))]
+        self._predicted[flow_id] = rules
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Request-phase findings (before the response exists)."""
         return self._run(ex, "request", now)
 
     def on_response(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
-        """Response-phase findings; then the exchange is folded into the session."""
+        """Response-phase findings; then the exchange is folded into the session.
+
+        A finding that confirms a request-phase one (`replaces`) takes its place in the session;
+        the caller removes the replaced ones from what it showed (see replaced()).
+        """
         findings = self._run(ex, "response", now)
         self.session.observe(ex, (self.match(ex) or Match(None, False)).operation)
         return findings
 
     def analyze(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
-        """Both phases for a completed exchange (offline analysis)."""
-        return self.on_request(ex, now) + self.on_response(ex, now)
+        """Both phases for a completed exchange (offline analysis), each cause said once."""
+        before = self.on_request(ex, now)
+        after = self.on_response(ex, now)
+        gone = replaced(after)
+        return [f for f in before if f.rule not in gone] + after
 
     def _run(self, ex: Exchange, phase: str, now: float | None) -> list[RenderedFinding]:
-        ctx = Context(self.catalog, self.match(ex), self.session,
-                      ex.timestamp if now is None else now, self.settings)
         silenced = self.settings.silence | _header_silence(ex)
+        predicted = self._predicted.pop(ex.flow_id, frozenset()) if phase == "response" else frozenset()
+        ctx = Context(self.catalog, self.match(ex), self.session, ex.timestamp if now is None else now,
+                      self.settings, silenced, predicted, retired=is_retired(ex))
         self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
         rendered: list[RenderedFinding] = []
-        for detector in self._for_phase(phase, ex.status is not None and ex.status >= 400):
-            if silenced and silenced.issuperset(detector.rules):
+        found_rules: set[str] = set()
+        for detector in self._for(phase, ex, ctx):
+            # Request detectors run even when silenced: what they find is evidence for the answer.
+            if phase == "response" and silenced and silenced.issuperset(detector.rules):
                 continue
             try:
                 found = list(detector.fn(ex, ctx))
@@ -93,10 +116,14 @@ class Engine:
                 self._log_failure(detector, err)
                 continue
             for finding in found:
+                found_rules.add(finding.rule)
                 rule = self.rules.get(finding.rule)
                 if rule is None or finding.rule in silenced or not self._visible(rule.severity):
                     continue
                 rendered.append(render(finding, rule, self.session.secrets))
+        if phase == "request":  # evidence for this flow's answer (detectors/evidence.py: predicted:RULE)
+            self._remember(ex.flow_id, frozenset(found_rules))
+        self.session.retract(ex.flow_id, replaced(rendered))
         self.session.record(ex, rendered)
         return rendered
 
@@ -109,6 +136,16 @@ class Engine:
             self._failed_rules.add(key)
             logger.error("pinscope: detector %s (%s) failed; the flow passes unchanged: %s",
                          detector.name, key, describe_error(err))
+
+
+def replaced(findings: list[RenderedFinding]) -> frozenset[str]:
+    """The request-phase rules these (response-phase) findings replace."""
+    return frozenset(rule for f in findings for rule in f.replaces)
+
+
+def is_retired(ex: Exchange) -> bool:
+    """A Pinterest API call in a retired version (v1, v3, ...)."""
+    return ex.is_api and ex.api_version not in (None, CURRENT_VERSION)
 
 
 def _header_silence(ex: Exchange) -> frozenset[str]:

@@ -16,6 +16,21 @@ class Finding:
     rule: str
     params: dict[str, object] = field(default_factory=dict)
     variant: str = "default"
+    replaces: tuple[str, ...] = ()  # request-phase findings of the flow this answer's finding confirms
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A part of a finding's sentence (an optional part, an offending field, an item error): the
+    rule file words it. A param may be one Phrase or a list of them; a phrase's params may be too."""
+
+    name: str  # a key of the rule's [phrases] table, or of rules/shared/phrases.toml
+    params: dict[str, object] = field(default_factory=dict)
+
+
+PHRASE_JOIN = "; "
+NONE = Phrase("none")  # what a param whose value is None reads as (rules/shared/phrases.toml)
+UNKNOWN = Phrase("unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +44,7 @@ class RenderedFinding:
     fix: Clean
     docs: str
     faq: str | None
+    replaces: tuple[str, ...] = ()  # see Finding.replaces; not part of what is shown
 
     def as_dict(self) -> dict[str, str | None]:
         """Plain data for `flow.metadata["pinscope"]` and JSON reports."""
@@ -49,7 +65,7 @@ def render(finding: Finding, rule: Rule, known: KnownSecrets | None = None) -> R
     This is why a detector cannot put raw traffic text into a finding: every string parameter is
     masked, stripped of control characters and capped here, whatever its source.
     """
-    params = {name: _param(value, known) for name, value in finding.params.items()}
+    params = {name: _value(value, rule, known) for name, value in finding.params.items()}
     return RenderedFinding(
         rule=rule.id,
         severity=rule.severity,
@@ -58,14 +74,23 @@ def render(finding: Finding, rule: Rule, known: KnownSecrets | None = None) -> R
         fix=Clean(rule.render("fix", finding.variant, params)),
         docs=str(rule.docs),
         faq=rule.faq,
+        replaces=finding.replaces,
     )
 
 
-def _param(value: object, known: KnownSecrets | None) -> object:
-    """Numbers pass as they are (templates may format them); anything else becomes clean text."""
+def _value(value: object, rule: Rule, known: KnownSecrets | None) -> object:
+    """A param as templates show it: phrases in the rule's words (None is the `none` phrase),
+    numbers as they are (templates may format them), anything else as clean text."""
+    if value is None:
+        value = NONE
+    if isinstance(value, Phrase):
+        value = (value,)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Phrase) for v in value):
+        return Clean(PHRASE_JOIN.join(
+            rule.phrase(p.name, {k: _value(v, rule, known) for k, v in p.params.items()}) for p in value))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    return clean("none" if value is None else value, known=known)
+    return clean(value, known=known)
 
 
 def worst(findings: list[RenderedFinding]) -> Severity | None:

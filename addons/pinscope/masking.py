@@ -32,6 +32,9 @@ _SCHEMED = re.compile(r"(?<![A-Za-z0-9])(?P<name>Bearer|Basic|Digest|OAuth)(?P<s
                       r"(?P<value>[A-Za-z0-9._~+/=-]{6,4000})", re.IGNORECASE)
 # Pinterest v5 tokens of ANY length (reading needs 16+ characters; output masks even a stub).
 _V5_ANY = re.compile(r"pin[ar][._][A-Za-z0-9._~+/=-]+")
+# Every word a shape above starts with, and `%` (an encoded shape): text without any is left as it is.
+# Matched against the lower-cased text: an IGNORECASE alternation costs several times more.
+_MAYBE = re.compile(r"pin[ar][._%]|bearer|basic|digest|oauth|secret|passw|pwd|token|key|credential|sig|code|%")
 # Runs that may be a session secret seen earlier (app secrets, foreign bearer tokens, codes).
 _RUN = re.compile(r"[A-Za-z0-9._~+/-]{8,}=*")
 
@@ -56,6 +59,11 @@ class KnownSecrets:
             prints.add(print_)
             self._count += 1
 
+    def may_hold(self, text: str) -> bool:
+        """Whether `text` has a run of a length some secret has (the cheap test before holds())."""
+        return any(len(m.group()) in self._by_length or len(m.group().rstrip(".-=~")) in self._by_length
+                   for m in _RUN.finditer(text))
+
     def holds(self, text: str) -> bool:
         """Whether `text` is one of the secrets."""
         prints = self._by_length.get(len(text))
@@ -64,6 +72,8 @@ class KnownSecrets:
 
 def mask_secrets(text: str, known: KnownSecrets | None = None) -> str:
     """Every secret shape in `text` replaced by its label; percent-encoded secrets are decoded first."""
+    if _MAYBE.search(text.lower()) is None and not (known and known.may_hold(text)):
+        return text  # no shape below can match: most text (operation labels, scopes, prose) ends here
     masked = _mask_plain(text, known)
     if "%" in text:
         decoded = _percent_decoded(text)
@@ -127,9 +137,11 @@ def _masked_known(run: str, known: KnownSecrets) -> str:
 
 
 def _looks_secret(value: str) -> bool:
-    """A word after a secret's name that is a value, not prose: long, or with digits, symbols or inner capitals."""
-    return (len(value) >= 16 or any(c.isdigit() or c in "+/=_.~" for c in value)
-            or any(c.isupper() for c in value[1:]))
+    """A word after a secret's name that is a value, not prose (`Token Debugger.`, `Basic authentication`):
+    long, or with digits, symbols, inner dots or inner capitals."""
+    word = value.rstrip(".,;:!?")
+    return (len(word) >= 16 or any(c.isdigit() or c in "+/=_~" for c in word) or "." in word
+            or any(c.isupper() for c in word[1:]))
 
 
 def _is_label(value: str) -> bool:

@@ -15,7 +15,8 @@ from pinscope.masking import SECRET_NAME, mask_secrets
 
 QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 # A field name that holds a secret, alone or as a word of a longer name (`data[client_secret]`, `x-api-key`).
-SECRET_KEY = re.compile(r"(?<![A-Za-z0-9])(?:" + SECRET_NAME + r")(?![A-Za-z0-9])", re.IGNORECASE)
+# `_` counts as part of a word: `country_code` is no `code`, while `x_api_key` matches from its start.
+SECRET_KEY = re.compile(r"(?<![A-Za-z0-9_])(?:" + SECRET_NAME + r")(?![A-Za-z0-9])", re.IGNORECASE)
 # The cheap pre-filter: the start of a v5 token ("pina_", "pinr.") anywhere in bytes.
 TOKEN_START = re.compile(rb"pin[ar][._]")
 

@@ -51,12 +51,22 @@ class Rule(BaseModel):
     fix: dict[str, Template]  # fix templates by variant; "default" is required
     docs: HttpUrl
     faq: str | None = None  # the FAQ question this rule answers, when there is one
+    # Named sentence parts (Phrase params: an optional part, one per offending field, per item
+    # error): their wording is data too, filled like the templates; a list of them is joined by "; ".
+    # A name the rule does not declare is looked up in rules/shared/phrases.toml.
+    phrases: dict[str, Template] = Field(default_factory=dict)
 
     @field_validator("message", "fix", mode="before")
     @classmethod
     def _variants(cls, value: object) -> object:
         """A plain string is the default variant."""
         return {"default": value} if isinstance(value, str) else value
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_parse(cls, value: dict[str, str]) -> dict[str, str]:
+        """Every phrase must parse as a template."""
+        return _parsed(value)
 
     @field_validator("message", "fix")
     @classmethod
@@ -77,10 +87,37 @@ class Rule(BaseModel):
             if name
         }
 
+    def phrase(self, name: str, params: dict[str, object]) -> str:
+        """One named phrase (the rule's, else the shared one), filled; an undeclared name shows as
+        `{name}` rather than failing."""
+        template = self.phrases.get(name) or shared_phrases().get(name)
+        return "{" + name + "}" if template is None else template.format_map(_Lenient(params))
+
     def render(self, table: str, variant: str, params: dict[str, object]) -> str:
         """Fill a template; a missing parameter shows as `{name}` rather than failing."""
         templates = self.message if table == "message" else self.fix
         return templates.get(variant, templates["default"]).format_map(_Lenient(params))
+
+
+class SharedPhrases(BaseModel):
+    """rules/shared/phrases.toml: the sentence parts every rule may use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrases: dict[str, Template]
+
+    @field_validator("phrases")
+    @classmethod
+    def _parse(cls, value: dict[str, str]) -> dict[str, str]:
+        """Every phrase must parse as a template."""
+        return _parsed(value)
+
+
+def _parsed(templates: dict[str, str]) -> dict[str, str]:
+    """The templates, once each has parsed (a broken `{` raises ValueError)."""
+    for text in templates.values():
+        list(string.Formatter().parse(text))
+    return templates
 
 
 class _Lenient(dict):
@@ -125,8 +162,15 @@ def load_rules(folder: Path | None = None) -> dict[str, Rule]:
 
 @cache
 def default_rules() -> dict[str, Rule]:
-    """The packaged rules, loaded once per process."""
+    """The packaged rules, loaded once per process (with the phrases they share)."""
+    shared_phrases()  # a broken shared file stops start-up too, not the first finding that needs it
     return load_rules()
+
+
+@cache
+def shared_phrases() -> dict[str, str]:
+    """The phrases every rule shares (rules/shared/phrases.toml), loaded once per process."""
+    return load_data(rules_dir() / "shared" / "phrases.toml", SharedPhrases).phrases
 
 
 @cache

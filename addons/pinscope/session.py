@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pinscope.catalog import Operation
 from pinscope.exchange import Environment, Exchange
 from pinscope.findings import RenderedFinding
+from pinscope.pinterest import Code
 from pinscope.ratelimit import RateLimitPolicy
 from pinscope.tokens import Credential
 from pinscope.masking import KnownSecrets
@@ -38,7 +39,8 @@ class TokenState:
     scopes: frozenset[str] | None = None  # from an /oauth/token response seen this session
     issued_on: Environment | None = None
     expires_at: float | None = None
-    succeeded_on: set[str] = field(default_factory=set)
+    succeeded_on: set[str] = field(default_factory=set)  # environments where it got a 2xx/3xx
+    authenticated_on: set[str] = field(default_factory=set)  # ... or any answer that is no auth failure
     requests: int = 0
     failures: int = 0
     last_success: float | None = None
@@ -84,6 +86,7 @@ class Example:
     api_path: str | None = None  # for the report to name the operation (never printed raw)
     error_code: int | None = None
     error_message: str = ""  # Pinterest's message, tokens masked
+    flow_id: str = ""  # which flow it came from, so a replaced request-phase finding can be taken back
 
 
 @dataclass
@@ -171,6 +174,8 @@ class Session:
         if ex.status < 400:
             state.succeeded_on.add(ex.environment)
             state.last_success = ex.timestamp
+        if not _auth_failure(ex):  # a 403 code 29 too: Pinterest knew the token there
+            state.authenticated_on.add(ex.environment)
         elif ex.status in (401, 403):
             state.failures += 1
             state.last_failure = ex.timestamp
@@ -231,6 +236,11 @@ class Session:
         if policy is not None or ex.status == 429:
             rate.history.append((ex.timestamp, rate.remaining, ex.status == 429))
 
+    def retract(self, flow_id: str, rules: frozenset[str]) -> None:
+        """Take back request-phase findings of a flow that its answer's findings replace."""
+        if rules:
+            _retract(self, flow_id, rules)
+
     def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
         """Count findings by rule and keep a few example flows."""
         counted = self._counted.get(ex.flow_id)
@@ -249,10 +259,30 @@ class Session:
             if len(log.examples) < MAX_EXAMPLES:
                 example = Example(self._text(ex.method), clean_url(ex.url, self.secrets), ex.status,
                                   ex.timestamp, finding.message, self._text(ex.request_id), ex.api_path,
-                                  ex.error_code, self._text(ex.error_message))
+                                  ex.error_code, self._text(ex.error_message), ex.flow_id)
                 log.examples.append(example)
                 if ex.status is None and ex.error is None:  # live request phase: the response follows
                     self._awaiting.setdefault(ex.flow_id, []).append(example)
+
+
+def _auth_failure(ex: Exchange) -> bool:
+    """An answer that says the token itself was not accepted (401, or an expired-token code)."""
+    return ex.status == 401 or ex.error_code in (Code.AUTHENTICATION_FAILED, Code.TOKEN_EXPIRED)
+
+
+def _retract(session: Session, flow_id: str, rules: frozenset[str]) -> None:
+    """Take back what record() counted for `flow_id` under these rules (a confirmed prediction)."""
+    counted = session._counted.get(flow_id)
+    for rule in rules & counted if counted else ():
+        counted.discard(rule)
+        log = session.rules.get(rule)
+        if log is None:
+            continue
+        log.count -= 1
+        session.severities[log.finding.severity.value] -= 1
+        log.examples = [e for e in log.examples if e.flow_id != flow_id]
+        if log.count <= 0:
+            del session.rules[rule]
 
 
 def _make_room(table: dict, limit: int) -> None:

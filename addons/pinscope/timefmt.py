@@ -28,3 +28,15 @@ def format_time(moment: datetime | None) -> str:
 def format_timestamp(timestamp: float) -> str:
     """An epoch timestamp written as format_time() writes it."""
     return when(timestamp).strftime(FORMAT)
+
+
+def format_span(seconds: float) -> str:
+    """A duration for people: `45 s`, `12 min`, `3.5 h`, `2 days` (findings say how long ago)."""
+    seconds = abs(seconds)
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.0f} days"

@@ -24,6 +24,7 @@ MAX_HEADER_CHARS = 8 * 1024  # characters kept of one header value
 MAX_JSON_DEPTH = 64  # nesting of a HAR capture that pinscope reads (bodies: the C parser's own recursion limit, caught)
 MAX_TEXT_CHARS = 500  # characters of one traffic string in any output (after masking)
 MAX_MESSAGE_CHARS = 4_000  # characters of Pinterest's error message that detectors read
+MAX_CHECKED_BODY_BYTES = 64 * 1024  # request bodies validated against the spec (about 0.8 ms per KiB: 50 ms at most)
 MAX_URL_TEXT_CHARS = 2_000  # characters of a URL in any output (after masking)
 MAX_SCAN_FACTOR = 4  # clean() reads at most this many times its limit before masking
 
@@ -53,6 +54,13 @@ def clean(value: object, limit: int = MAX_TEXT_CHARS, known: KnownSecrets | None
     return Clean(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
+def _plain(text: str) -> str:
+    """One line: controls removed, runs of white space folded to one space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already one clean line (isprintable() is False for controls, Cf and surrogates)
+    return _SPACES.sub(" ", strip_controls(text.replace("\t", " ").replace("\n", " "))).strip()
+
+
 def cut(text: str, limit: int) -> str:
     """`text` shortened to at most `limit` characters; a word cut in two goes too (it may be a secret,
     and half a secret no longer matches any shape or fingerprint that masking looks for)."""
@@ -70,10 +78,6 @@ def describe_error(err: BaseException) -> str:
     frames = "".join(traceback.format_tb(err.__traceback__, limit=-8))
     return f"{type(err).__name__}: {clean(str(err))}\n{frames}".rstrip()
 
-
-def _plain(text: str) -> str:
-    """One line: controls removed, runs of white space folded to one space."""
-    return _SPACES.sub(" ", strip_controls(text.replace("\t", " ").replace("\n", " "))).strip()
 
 
 def strip_controls(text: str) -> str:

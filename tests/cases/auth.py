@@ -12,7 +12,7 @@ CASES = [
     case("insufficient-scope/hit-grant-known", lambda: [
         token_grant("pins:read"),
         flow("GET", "/v5/pins/123", at=5, status=401, body=error(3, "Not authorized: missing scopes")),
-    ], "insufficient-scope", "scope-not-granted"),
+    ], "insufficient-scope"),  # the answer confirms scope-not-granted's prediction: said once
     case("insufficient-scope/miss-401-code-2", lambda: [
         flow("GET", "/v5/pins/123", status=401, body=error(2, "Authentication failed.")),
     ], "authentication-failed"),
@@ -121,7 +121,7 @@ CASES += [
         flow("POST", "/v5/oauth/token", authorization=basic(), status=400,
              form={"grant_type": "authorization_code", "code": AUTH_CODE},
              body=error(283, "The authorization grant is invalid")),
-    ]),
+    ], "pinterest-error"),
 ]
 
 CASES += [

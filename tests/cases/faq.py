@@ -29,6 +29,11 @@ CASES = [
         flow("GET", "/v5/boards/1022106146605358865/pins", at=5,
              body={"items": [pin("1", IMAGE), pin("2", VIDEO_NO_URL)], "bookmark": None}),
     ], "video-url-restricted"),
+    case("video-url-restricted/hit-token-lacks-pins-read", lambda: [
+        token_grant("boards:read"),
+        flow("GET", "/v5/boards/1022106146605358865/pins", at=5,
+             body={"items": [pin("2", VIDEO_NO_URL)], "bookmark": None}),
+    ], "video-url-restricted", "scope-not-granted"),
     case("video-url-restricted/miss-video-url-present", lambda: [
         flow("GET", "/v5/pins/8135", body=pin("8135", VIDEO_URL)),
     ]),

@@ -39,9 +39,17 @@ def sent_with(body: bytes) -> http.HTTPFlow:
     return f
 
 
+def both_unread() -> http.HTTPFlow:
+    """POST /v5/pins whose request and answer both decode over the cap."""
+    f = sent_with(BIG_LIST)
+    encoded(f.response, BIG_LIST)
+    return f
+
+
 CASES = [
     case("body-not-read/hit-response-decodes-over-cap", lambda: [answered_with(BIG_LIST)], "body-not-read"),
     case("body-not-read/hit-request-decodes-over-cap", lambda: [sent_with(BIG_LIST)], "body-not-read"),
+    case("body-not-read/hit-both-bodies", lambda: [both_unread()], "body-not-read"),
     case("body-not-read/miss-small-compressed-answer", lambda: [
         answered_with(json.dumps({"items": [], "bookmark": None}).encode()),
     ]),

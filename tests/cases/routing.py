@@ -11,6 +11,9 @@ CASES = [
     case("unknown-endpoint/hit-typo", lambda: [
         flow("GET", "/v5/pin/8135", status=404, body=NOT_FOUND),
     ], "unknown-endpoint"),
+    case("unknown-endpoint/hit-nothing-close", lambda: [
+        flow("GET", "/v5/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", status=404, body=NOT_FOUND),
+    ], "unknown-endpoint"),
     case("unknown-endpoint/miss-known-operation", lambda: [
         flow("GET", "/v5/pins/8135", body={"id": "8135"}),
     ]),
@@ -28,6 +31,9 @@ CASES = [
     ], "wrong-api-version"),
     case("wrong-api-version/hit-v1-with-v5-equivalent", lambda: [
         flow("GET", "/v1/pins/8135/", status=404, body=NOT_FOUND),
+    ], "wrong-api-version"),
+    case("wrong-api-version/hit-nothing-close", lambda: [
+        flow("GET", "/v3/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz/", status=404, body=NOT_FOUND),
     ], "wrong-api-version"),
     case("wrong-api-version/miss-v5", lambda: [
         flow("GET", "/v5/user_account", body={"username": "me"}),

@@ -38,6 +38,10 @@ CASES = [
         flow("GET", "/v5/user_account", body={"username": "me"}),
         flow("GET", "/v5/user_account", host=SANDBOX, at=5, status=401, body=AUTH_FAILED),
     ], "production-token-on-sandbox", "sandbox-host-in-use"),
+    case("production-token-on-sandbox/hit-issued-on-production", lambda: [
+        token_grant("user_accounts:read"),
+        flow("GET", "/v5/user_account", host=SANDBOX, at=5, status=401, body=AUTH_FAILED),
+    ], "production-token-on-sandbox", "sandbox-host-in-use"),
     case("production-token-on-sandbox/miss-worked-on-sandbox", lambda: [
         sandbox_call(),
         flow("GET", "/v5/user_account", host=SANDBOX, at=5, status=401, body=AUTH_FAILED),

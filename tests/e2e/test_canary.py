@@ -27,7 +27,7 @@ from pinscope.demo.client import DemoClient
 from pinscope.demo.localsite import LocalSite
 from pinscope.demo.scenario import GRANTS, RATE_SCALE, steps
 from pinscope.report.write import RENDERERS
-from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_USER, SimConfig
+from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED, DEMO_USER, SimConfig
 from pinscope.simulator.state import SimState
 from pinscope.tokens import TOKEN_IN_TEXT
 from tests.e2e.conftest import pinscope_cli, read_capture
@@ -101,7 +101,8 @@ def test_the_canaries_went_through_pinscope(artifacts: dict[str, str]) -> None:
 
 
 def test_no_secret_reaches_any_artifact(artifacts: dict[str, str]) -> None:
-    secrets = [*issued_secrets(), *artifacts["wallet:"].split(), DEMO_STANDARD.secret, DEMO_TRIAL.secret]
+    secrets = [*issued_secrets(), *artifacts["wallet:"].split(), DEMO_STANDARD.secret, DEMO_TRIAL.secret,
+               DEMO_UNAPPROVED.secret]
     found = [(name, secret[:12]) for name, text in artifacts.items() if name != "wallet:"
              for secret in secrets if secret in text]
     shaped = [(name, match[:12]) for name, text in artifacts.items() if name != "wallet:"

@@ -17,7 +17,7 @@ from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite, Received, payload
 from pinscope.demo.scenario import GRANTS, RATE_SCALE, Grant, expected_rules, steps
 from pinscope.rulebook import Severity
-from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL
+from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED
 from pinscope.simulator.limits import CATEGORY_PER_MINUTE
 from pinscope.tokens import classify_token
 from tests.e2e.conftest import Capture, read_capture, rules_of, running_dump
@@ -43,7 +43,7 @@ class Played:
     def secrets(self) -> list[str]:
         """Every raw secret the run used: tokens, refresh tokens, app secrets."""
         tokens = [v for k, v in self.wallet.items() if not k.endswith("_basic")]
-        return [*tokens, DEMO_STANDARD.secret, DEMO_TRIAL.secret]
+        return [*tokens, DEMO_STANDARD.secret, DEMO_TRIAL.secret, DEMO_UNAPPROVED.secret]
 
     def flow(self, path_end: str) -> http.HTTPFlow:
         return next(f for f in self.capture.flows if f.request.path.endswith(path_end))

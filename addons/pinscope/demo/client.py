@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from pinscope.demo import CONTROL_HOST
-from pinscope.demo.scenario import Grant, Step
+from pinscope.demo.model import Grant, Step
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App, faults
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 

@@ -125,6 +125,8 @@ def _show_web(mitm: launcher.MitmProcess, report_path: Path, out: Console) -> No
         "What to look at:",
         "  - the comment column: `<rule-id>: <what happened> Fix: ...` on every flagged flow;",
         "  - the marker icon: ⛔ error, ⚠️ warning, ℹ️ info (the worst finding of the flow);",
+        "  - one code, three causes: the 401 code 3 flows read insufficient-scope, restricted-feature or",
+        "    app-not-approved from Pinterest's message; an error no rule explains reads pinterest-error;",
         "  - select a flagged flow: the Response tab shows the \"Pinterest\" view with each finding's fix,",
         "    the operation, the scopes it needs, its rate-limit category and the token's fingerprint;",
         f"  - filters to type in the search box: {' | '.join(FILTERS)}.",

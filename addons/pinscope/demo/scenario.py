@@ -10,72 +10,31 @@ depends on server-side state the simulator cannot reach otherwise (outages, acco
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
-from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, App
+from pinscope.demo.model import Grant, Step
+from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED
+
+__all__ = ["CORE_RULES", "GRANTS", "RATE_SCALE", "Grant", "Step", "expected_rules", "steps"]
 
 RATE_SCALE = 0.1  # simulator quotas x0.1: org_analytics allows 6 calls a minute, so a 429 comes fast
 AD_ACCOUNT = "549755885175"
+# scope-not-granted is not core: the demo's answers confirm it, so the flow shows insufficient-scope.
 CORE_RULES = (
-    "insufficient-scope", "scope-not-granted", "token-expired", "authentication-failed", "missing-token",
+    "insufficient-scope", "token-expired", "authentication-failed", "missing-token",
     "malformed-authorization", "refresh-failed", "sandbox-endpoint-unavailable",
     "sandbox-token-on-production", "production-token-on-sandbox", "sandbox-host-in-use",
     "trial-production-write", "rate-limited", "spam-blocked", "rate-limit-low", "retry-before-reset",
 )
 FULL = ("boards:read", "boards:write", "pins:read", "pins:write", "user_accounts:read", "ads:read",
         "ads:write", "catalogs:read", "billing:read")
-UNUSED = ("catalogs:write", "biz_access:read")
-BRIEF_TTL = 1.0  # seconds: the `brief` grant's token expires during the demo  # granted to `full` but never needed: excessive access
+UNUSED = ("catalogs:write", "biz_access:read")  # granted to `full` but never needed: excessive access
+BRIEF_TTL = 1.0  # seconds: the `brief` grant's token expires during the demo
+UNKNOWN_PIN = "987654321987654321"  # a well-formed Pin id the simulator's user does not have
 PIN = {"board_id": "549755885176", "title": "Lemon pasta in 15 minutes",
        "link": "https://example.com/pasta",
        "media_source": {"source_type": "image_url", "url": "https://example.com/pasta.jpg"}}
 IMAGE_PROXY_AGENT = "Mozilla/5.0 (compatible; Pinterest Image Proxy; +https://www.pinterest.com/bot.html)"
-
-
-@dataclass(frozen=True, slots=True)
-class Grant:
-    """Get a token the way an app does: a consent-page code, exchanged at POST /v5/oauth/token."""
-
-    name: str  # wallet key of the access token; `<name>_refresh` holds its refresh token
-    app: App
-    scopes: tuple[str, ...]
-    environment: str = "production"
-    rules: tuple[str, ...] = ()
-    ttl: float | None = None  # the access token's lifetime in seconds (None: Pinterest's 30 days)
-
-    @property
-    def label(self) -> str:
-        """How the demo prints this grant."""
-        host = "sandbox" if self.environment == "sandbox" else "api"
-        return f"POST {host}:/v5/oauth/token"
-
-    @property
-    def note(self) -> str:
-        """What the grant is for."""
-        return f"OAuth code grant `{self.name}`: {self.app.tier} app, {' '.join(self.scopes)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One call, and the rules pinscope should report on it (none: healthy traffic)."""
-
-    method: str
-    target: str
-    note: str
-    rules: tuple[str, ...] = ()
-    auth: str | None = None
-    query: dict[str, str] = field(default_factory=dict)
-    form: dict[str, str] | None = None
-    json: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    fault: str | None = None
-    wait: float = 0.0  # seconds to wait before the call
-
-    @property
-    def label(self) -> str:
-        """`GET api:/v5/boards`: never a secret (templates, not values)."""
-        return f"{self.method} {self.target}"
 
 
 GRANTS = (
@@ -84,6 +43,7 @@ GRANTS = (
     Grant("sandbox", DEMO_STANDARD, FULL[:5], "sandbox", rules=("sandbox-host-in-use",)),
     Grant("trial", DEMO_TRIAL, FULL[:4]),
     Grant("brief", DEMO_STANDARD, ("user_accounts:read",), ttl=BRIEF_TTL),
+    Grant("unapproved", DEMO_UNAPPROVED, ("user_accounts:read",)),
 )
 
 
@@ -108,8 +68,8 @@ def steps(today: dt.date) -> list[Step]:
              form={"grant_type": "refresh_token", "refresh_token": "{full_refresh}",
                    "continuous_refresh": "true"}),
         # Tokens and scopes
-        Step("GET", "api:/v5/boards", "a token granted without boards:read",
-             ("scope-not-granted", "insufficient-scope"), auth="Bearer {reader}"),
+        Step("GET", "api:/v5/boards", "a token granted without boards:read (401 code 3)",
+             ("insufficient-scope",), auth="Bearer {reader}"),
         Step("GET", "api:/v5/boards", "no Authorization header", ("missing-token",)),
         Step("GET", "api:/v5/boards", "the refresh token sent as a bearer token",
              ("malformed-authorization",), auth="Bearer {full_refresh}"),
@@ -123,6 +83,15 @@ def steps(today: dt.date) -> list[Step]:
              ("refresh-failed",), auth=basic,
              form={"grant_type": "refresh_token", "refresh_token": "{full_refresh}",
                    "continuous_refresh": "true"}),
+        # Code 3 and code 1: the app, a restricted feature, the request itself (Pinterest's message decides)
+        Step("GET", "api:/v5/user_account", "an app whose access is not approved yet: 401 code 3 \"consumer "
+             "type is not supported\" on every call", ("app-not-approved",), auth="Bearer {unapproved}"),
+        Step("GET", "api:/v5/search/partner/pins", "partner Pin search: the token has its scopes, the app "
+             "lacks the restricted feature pin_search (401 code 3)", ("restricted-feature",), auth=full,
+             query={"term": "lemon pasta", "country_code": "US"}),
+        Step("POST", "api:/v5/pins", "a Pin with media_source.source_type 'url', a value the spec does not "
+             "allow (400 code 1)", ("invalid-request",), auth=full,
+             json={**PIN, "media_source": {"source_type": "url", "url": PIN["media_source"]["url"]}}),
         # Sandbox and production
         Step("GET", "sandbox:/v5/user_account/analytics", "an operation the sandbox does not offer",
              ("sandbox-endpoint-unavailable",), auth=sandbox, query=dates),
@@ -164,8 +133,8 @@ def steps(today: dt.date) -> list[Step]:
         Step("POST", f"{ads}/events", "an endpoint that was ramped down", ("endpoint-ramped-down",), auth=full,
              json={"data": [{"event_name": "checkout", "action_source": "web", "event_time": 1735689600,
                              "event_id": "order-1", "user_data": {"em": ["0" * 64]}}]}, fault="503-4197"),
-        Step("GET", f"{ads}/billing_profiles", "a beta operation without access", ("beta-endpoint",),
-             auth=full, fault="403-29"),
+        Step("GET", f"{ads}/billing_profiles", "a beta operation refused with 403 code 29", ("beta-endpoint",),
+             auth=full, query={"is_active": "true"}, fault="403-29"),
         Step("GET", ads, "an ad account the user has no role on", ("permission-denied",), auth=full,
              fault="403-29"),
         Step("POST", "api:/v5/oauth/token", "client_credentials for an owner without 2FA",
@@ -180,6 +149,8 @@ def steps(today: dt.date) -> list[Step]:
         Step("GET", "api:/v3/users/me/boards/", "a v3 path", ("wrong-api-version",), auth=full),
         Step("GET", f"api:/v5/ad_accounts/act_{AD_ACCOUNT}", "an ad account id with a prefix",
              ("invalid-id-format",), auth=full),
+        Step("GET", f"api:/v5/pins/{UNKNOWN_PIN}", "a Pin id that does not exist (404 code 50): no rule "
+             "explains it, so pinscope quotes Pinterest's answer", ("pinterest-error",), auth=full),
         # Token hygiene
         Step("GET", "api:/v5/user_account", "the token in the query string, v1 style",
              ("token-in-url", "missing-token"), query={"access_token": "{full}"}),

@@ -10,20 +10,20 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from pinscope.catalog import Operation
-from pinscope.detectors.base import Context, detects
+from pinscope.detectors.base import Context, detects, listed
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import Finding, Phrase
 
 SYNC_ANALYTICS = re.compile(r"^/ad_accounts/\{ad_account_id\}(/\w+)?/(targeting_)?analytics$")
 ASYNC_REPORT = "/ad_accounts/{ad_account_id}/reports"
-# (parameter, default, Ads Manager's name for it)
+# (parameter, Ads Manager's default): the rule's phrase named after a parameter words a value that differs
 CONVERSION_DEFAULTS = (
-    ("conversion_report_time", "TIME_OF_AD_ACTION", "attribution by date of ad event"),
-    ("click_window_days", "30", "click-through window 30 days"),
-    ("engagement_window_days", "30", "engagement window 30 days"),
-    ("view_window_days", "1", "view-through window 1 day"),
+    ("conversion_report_time", "TIME_OF_AD_ACTION"),
+    ("click_window_days", "30"),
+    ("engagement_window_days", "30"),
+    ("view_window_days", "1"),
 )
-REPORT_TIME_UI = {"TIME_OF_AD_ACTION": "Date of ad event", "TIME_OF_CONVERSION": "Date of conversion event"}
+REPORT_TIME_PHRASES = {"TIME_OF_AD_ACTION": "ad_event_date", "TIME_OF_CONVERSION": "conversion_event_date"}
 # (days back from today, days between start and end) the spec allows
 SYNC_LIMITS = {"HOUR": (8, 3), "other": (90, 90)}
 ASYNC_LIMITS = {"HOUR": (8, 3), "PRODUCT_ITEM": (92, 31), "other": (914, 186)}
@@ -50,11 +50,6 @@ def _params(ex: Exchange, kind: str) -> dict[str, str]:
     return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in body.items()}
 
 
-def _listed(values: list[str]) -> str:
-    shown = ", ".join(values[:MAX_LISTED])
-    return shown + (f" and {len(values) - MAX_LISTED} more" if len(values) > MAX_LISTED else "")
-
-
 def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text[:10]) if text else None
@@ -62,30 +57,28 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-@detects("analytics-conversion-settings", phase="request")
+@detects("analytics-conversion-settings", phase="request", api=True, operation=True)
 def conversion_settings(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """Show the effective conversion settings; the "differs" variant names each non-default one."""
+    """Show the effective conversion settings (one param each, `left_out` when Pinterest's default
+    applies); the "differs" variant names each one that is not Ads Manager's default."""
     kind = _kind(ctx.operation)
     if not ex.is_api or kind is None:
         return
     params = _params(ex, kind)
-    effective, differs = [], []
-    for name, default, ui in CONVERSION_DEFAULTS:
-        value = params.get(name) or default
-        effective.append(f"{name}={value}" + ("" if name in params else " (default)"))
-        if value != default:
-            differs.append(f"{name}={value} (Ads Manager default: {ui})")
-    report_time = params.get("conversion_report_time") or "TIME_OF_AD_ACTION"
+    values = {name: params.get(name) or default for name, default in CONVERSION_DEFAULTS}
+    shown = {name: value if name in params else Phrase("left_out", {"value": value}) for name, value in values.items()}
+    differs = [Phrase(name, {"value": values[name]}) for name, default in CONVERSION_DEFAULTS
+               if values[name] != default]
+    report_time = values["conversion_report_time"]
     yield Finding("analytics-conversion-settings", {
-        "operation": ctx.operation.label,
-        "effective": ", ".join(effective),
-        "ads_manager": f"{REPORT_TIME_UI.get(report_time, report_time)}, "
-                       f"{'/'.join(params.get(n) or d for n, d, _ in CONVERSION_DEFAULTS[1:])}",
-        "differs": "; ".join(differs),
+        "operation": ctx.operation.label, **shown,
+        "report_time": Phrase(REPORT_TIME_PHRASES[report_time]) if report_time in REPORT_TIME_PHRASES else report_time,
+        "windows": "/".join(values[name] for name, _ in CONVERSION_DEFAULTS[1:]),
+        "differs": differs or None,
     }, "differs" if differs else "default")
 
 
-@detects("analytics-date-range", phase="request")
+@detects("analytics-date-range", phase="request", api=True, operation=True)
 def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """start_date/end_date outside the window the operation accepts (days back, span, order)."""
     kind = _kind(ctx.operation)
@@ -102,20 +95,20 @@ def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     today = datetime.fromtimestamp(ex.timestamp, UTC).date()
     problems = []
     if end < start:
-        problems.append(f"end_date {end} is before start_date {start}")
+        problems.append(Phrase("end_before_start", {"start": start, "end": end}))
     if (today - start).days > max_back:
-        problems.append(f"start_date {start} is {(today - start).days} days back (at most {max_back})")
+        problems.append(Phrase("too_far_back", {"start": start, "days": (today - start).days, "max_back": max_back}))
     if (end - start).days > max_span:
-        problems.append(f"the range spans {(end - start).days} days (at most {max_span})")
+        problems.append(Phrase("too_long", {"days": (end - start).days, "max_span": max_span}))
     if problems:
         yield Finding("analytics-date-range", {
-            "operation": ctx.operation.label, "problems": "; ".join(problems),
-            "granularity": granularity or "unspecified", "today": today, "max_back": max_back,
+            "operation": ctx.operation.label, "problems": problems,
+            "granularity": granularity or Phrase("unspecified"), "today": today, "max_back": max_back,
             "max_span": max_span, "earliest": today - timedelta(days=max_back),
         })
 
 
-@detects("metro-analytics-hint", phase="request")
+@detects("metro-analytics-hint", phase="request", api=True, operation=True)
 def metro_hint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Targeting analytics broken down by country/region/geo but not LOCATION (metro and zone)."""
     op = ctx.operation
@@ -138,7 +131,7 @@ def _rows(body: object) -> list[dict] | None:
     return None
 
 
-def _missing_ids(query: dict[str, str], rows: list[dict]) -> list[str]:
+def _missing_ids(query: dict[str, str], rows: list[dict]) -> list[Phrase]:
     """`campaign_ids 2, 3`: requested ids no row names (only where rows carry that id at all)."""
     if query.get("aggregate_report_rows", "").lower() == "true":
         return []
@@ -151,11 +144,11 @@ def _missing_ids(query: dict[str, str], rows: list[dict]) -> list[str]:
         seen = {str(r.get(column)) for r in rows}
         missing = [v for v in dict.fromkeys(wanted) if v not in seen]
         if missing:
-            out.append(f"{name} {_listed(missing)}")
+            out.append(Phrase("ids", {"name": name, "ids": listed(missing, MAX_LISTED)}))
     return out
 
 
-def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[str]:
+def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[Phrase]:
     """Dates of a DAY report with no row at all."""
     start, end = _day(query.get("start_date")), _day(query.get("end_date"))
     if query.get("granularity", "").upper() != "DAY" or start is None or end is None:
@@ -165,10 +158,10 @@ def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[str]:
     seen = {str(r.get("DATE", ""))[:10] for r in rows}
     days = (str(start + timedelta(days=i)) for i in range((end - start).days + 1))
     missing = [d for d in days if d not in seen]
-    return [f"dates {_listed(missing)}"] if missing else []
+    return [Phrase("dates", {"dates": listed(missing, MAX_LISTED)})] if missing else []
 
 
-@detects("analytics-rows-omitted")
+@detects("analytics-rows-omitted", api=True, operation=True, statuses=(200, 200))
 def rows_omitted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A 200 analytics answer without rows for some requested ids or days: all-zero rows are dropped."""
     if not ex.is_api or ex.status != 200 or _kind(ctx.operation) != "sync":
@@ -179,7 +172,7 @@ def rows_omitted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     missing = _missing_ids(ex.query, rows) + _missing_dates(ex.query, rows)
     if missing:
         yield Finding("analytics-rows-omitted", {
-            "operation": ctx.operation.label, "rows": len(rows), "missing": "; ".join(missing),
+            "operation": ctx.operation.label, "rows": len(rows), "missing": missing,
         })
 
 

@@ -1,53 +1,38 @@
 """Scopes and rejected tokens: insufficient-scope, scope-not-granted, token-expired, authentication-failed.
 
-Every 401 code 2 gets exactly one diagnosis: missing-token / malformed-authorization (oauth.py) when
-the credential's shape explains it, refresh-failed for refresh grants, sandbox-token-on-production /
-production-token-on-sandbox (sandbox.py) when the token belongs to the other host, else token-expired
-or authentication-failed from here.
+Which of them explains a 401/403/400 answer is decided in rules/answers/table.toml, not here: the
+builders below only word the finding the table chose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, is_v5, operation_label, said, token_label
-from pinscope.detectors.oauth import credential_problem, is_refresh_grant, needs_bearer
-from pinscope.detectors.sandbox import token_home
+from pinscope.detectors.base import Context, detects, explains, message_says, operation_label, said, token_label
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
-from pinscope.timefmt import format_timestamp
-
-EXPIRED_CODE = 1104  # "token not valid or expired" (400)
-GONE_WORDS = ("deactivat", "revoked", "suspended", "disabled")  # Pinterest naming the cause itself
+from pinscope.findings import Finding, Phrase
+from pinscope.timefmt import format_span, format_timestamp
 
 
-def _scopes(scopes: frozenset[str] | None) -> str:
-    """`boards:read, pins:read` (or `none`)."""
-    return ", ".join(sorted(scopes)) if scopes else "none"
+def _scopes(scopes: frozenset[str] | None) -> str | None:
+    """`boards:read, pins:read` (None, which reads `none`, for no scope)."""
+    return ", ".join(sorted(scopes)) if scopes else None
 
 
-@detects("insufficient-scope", errors_only=True)
-def insufficient_scope(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("insufficient-scope")
+def insufficient_scope(ex: Exchange, ctx: Context) -> Finding:
     """401 code 3: name the operation, the scope sets, and what the token lacks."""
-    if ex.status != 401 or ex.error_code != 3:
-        return
     op = ctx.operation
-    params: dict[str, object] = {
-        "operation": operation_label(ex, op),
-        "scope_sets": op.scope_text() if op else "the scopes this operation lists",
-        "token": token_label(ex),
-        "missing": "the scopes above",
-    }
+    params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex),
+                                 "scope_sets": op.scope_text() if op else Phrase("listed_scopes")}
     state = ctx.session.token(ex.credential)
     if op is not None and state is not None and state.scopes is not None:
-        params["granted"] = _scopes(state.scopes)
-        params["missing"] = _scopes(op.missing_scopes(state.scopes))
-        yield Finding("insufficient-scope", params, "grant_known")
-        return
-    yield Finding("insufficient-scope", params)
+        return Finding("insufficient-scope", {**params, "granted": _scopes(state.scopes),
+                                              "missing": _scopes(op.missing_scopes(state.scopes))}, "grant_known")
+    return Finding("insufficient-scope", params)
 
 
-@detects("scope-not-granted", phase="request")
+@detects("scope-not-granted", phase="request", api=True, operation=True)
 def scope_not_granted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Before any 401: the token's known grant does not cover the operation."""
     op = ctx.operation
@@ -63,63 +48,47 @@ def scope_not_granted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-def span(seconds: float) -> str:
-    """A duration for people: `45 s`, `12 min`, `3.5 h`, `2 days`."""
-    seconds = abs(seconds)
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.0f} days"
+def _rejected(ex: Exchange, ctx: Context) -> dict[str, object]:
+    """What every token refusal names: operation, token, host, Pinterest's words."""
+    return {"operation": operation_label(ex, ctx.operation), "token": token_label(ex),
+            "host": ex.host, "said": said(ex, ctx)}
 
 
-@detects("token-expired", "authentication-failed", errors_only=True)
-def token_rejected(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """401 code 2 (and 400 code 1104): expired, or rejected for the most likely known cause."""
-    if not is_v5(ex) or ex.status is None or ex.status < 400:  # other versions: wrong-api-version's
-        return
-    op = ctx.operation
-    params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex),
-                                 "host": ex.host, "said": said(ex, ctx)}
-    if ex.error_code == EXPIRED_CODE:
-        yield Finding("token-expired", params, "code_1104")
-        return
-    if ex.status != 401 or ex.error_code != 2 or is_refresh_grant(ex):
-        return
-    if credential_problem(ex, op) is not None:  # malformed-authorization already explains it
-        return
-    if ex.credential is None:
-        if not needs_bearer(op):  # a known operation without a token is missing-token's
-            yield Finding("authentication-failed", params, "no_token")
-        return
-    if ex.credential.kind == "client":
-        yield Finding("authentication-failed", params, "client")
-    elif token_home(ex, ctx) is None:  # else the token belongs to the other host (sandbox.py)
-        yield _diagnose(ex, ctx, params)
-
-
-def _diagnose(ex: Exchange, ctx: Context, params: dict[str, object]) -> Finding:
-    """token-expired when known or said, else authentication-failed ranked by the session's knowledge."""
+@explains("token-expired")
+def token_expired(ex: Exchange, ctx: Context) -> Finding:
+    """The token's lifetime has passed (known from its grant), or Pinterest says so (1104, 'expired')."""
+    params = _rejected(ex, ctx)
     state = ctx.session.token(ex.credential)
     if state is not None and state.expires_at is not None and state.expires_at <= ex.timestamp:
         return Finding("token-expired", {**params, "expired_at": format_timestamp(state.expires_at),
-                                         "ago": span(ex.timestamp - state.expires_at)})
-    message = ex.error_message.lower()
-    if "expired" in message:
-        return Finding("token-expired", params, "said")
-    if any(word in message for word in GONE_WORDS):
+                                         "ago": format_span(ex.timestamp - state.expires_at)})
+    return Finding("token-expired", params, "said")
+
+
+@explains("authentication-failed")
+def authentication_failed(ex: Exchange, ctx: Context) -> Finding:
+    """401 code 2 no more specific row explains: the likely causes, ranked by what the session knows."""
+    params = _rejected(ex, ctx)
+    state = ctx.session.token(ex.credential)
+    if ex.credential is None:
+        return Finding("authentication-failed", params, "no_token")
+    if ex.credential.kind == "client":
+        return Finding("authentication-failed", params, "client")
+    if message_says(ex, "gone"):
         return Finding("authentication-failed", params, "said")
     if state is not None and state.last_success is not None:
         return Finding("authentication-failed", {
             **params, "last_success": format_timestamp(state.last_success),
-            "ago": span(ex.timestamp - state.last_success),
-            "worked_on": ", ".join(sorted(state.succeeded_on)) or "this host",
+            "ago": format_span(ex.timestamp - state.last_success),
+            "worked_on": ", ".join(sorted(state.succeeded_on)),  # never empty once last_success is set
         }, "worked_before")
     if state is not None and state.expires_at is not None:
-        return Finding("authentication-failed", {**params, "expires_at": format_timestamp(state.expires_at)}, "issued_unused")
+        return Finding("authentication-failed", {**params, "expires_at": format_timestamp(state.expires_at)},
+                       "issued_unused")
+    if ex.environment == "production" and (state is None or (state.issued_on is None and not state.authenticated_on)):
+        return Finding("authentication-failed", params, "production_unknown")  # FACTS §8: the most reported cause
     return Finding("authentication-failed", params)
 
 
-DETECTORS = (insufficient_scope, scope_not_granted, token_rejected)
+DETECTORS = (scope_not_granted,)
+BUILDERS = (insufficient_scope, token_expired, authentication_failed)

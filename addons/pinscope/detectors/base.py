@@ -8,7 +8,7 @@ from typing import Literal
 
 from pinscope.catalog import Catalog, Match, Operation
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import Finding, Phrase
 from pinscope.untrusted import Clean, clean
 from pinscope.session import Session
 
@@ -25,7 +25,7 @@ class Settings:
     min_severity: str = "info"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # read-only by convention: a frozen dataclass costs 1 µs more to build, twice a flow
 class Context:
     """Everything a detector may read besides the exchange: passed in, never global."""
 
@@ -34,11 +34,14 @@ class Context:
     session: Session  # read-only for detectors; the engine updates it afterwards
     now: float
     settings: Settings
+    silenced: frozenset[str] = frozenset()  # rule ids silenced for this flow (option and header)
+    predicted: frozenset[str] = frozenset()  # rules this flow's request phase found (before silencing)
+    retired: bool = False  # a retired API version (v1, v3, ...): its path names no v5 operation
 
     @property
     def operation(self) -> Operation | None:
-        """The matched operation, if any."""
-        return self.match.operation if self.match else None
+        """The matched v5 operation, if any (None for a retired version: see wrong-api-version)."""
+        return self.match.operation if self.match and not self.retired else None
 
 
 DetectFn = Callable[[Exchange, Context], Iterable[Finding]]
@@ -52,6 +55,23 @@ class Detector:
     phase: Phase
     rules: tuple[str, ...]
     errors_only: bool = False  # finds nothing unless the answer is an error (status >= 400): skipped otherwise
+    # What the detector can speak about, declared so the engine skips it without calling it (dispatch):
+    api: bool | None = None  # True: Pinterest API calls only; False: other hosts only; None: both
+    operation: bool = False  # only calls matched to a v5 operation of the catalogue
+    statuses: tuple[int, int] | None = None  # only answers with a status in this range (inclusive)
+
+    def may_speak(self, api: bool, operation: bool, status_class: int) -> bool:
+        """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none)."""
+        if self.api is not None and self.api != api:
+            return False
+        if self.operation and not operation:
+            return False
+        low, high = self.statuses or (0, 999)
+        if self.errors_only:
+            low = max(low, 400)
+        if status_class == 0:
+            return self.statuses is None and not self.errors_only
+        return low <= status_class * 100 + 99 and status_class * 100 <= high
 
     @property
     def name(self) -> str:
@@ -62,11 +82,43 @@ class Detector:
         return self.fn(ex, ctx)
 
 
-def detects(*rules: str, phase: Phase = "response", errors_only: bool = False) -> Callable[[DetectFn], Detector]:
-    """Declare a detector: `@detects("rate-limited", phase="response", errors_only=True)`."""
+BuildFn = Callable[[Exchange, Context], Finding]
+
+
+@dataclass(frozen=True)
+class Builder:
+    """How one rule words its finding once the answer table chose it (rules/answers/table.toml)."""
+
+    fn: BuildFn
+    rule: str
+
+    def __call__(self, ex: Exchange, ctx: Context) -> Finding:
+        return self.fn(ex, ctx)
+
+
+def explains(rule: str) -> Callable[[BuildFn], Builder]:
+    """Declare the builder of a rule the answer table can choose: `@explains("rate-limited")`.
+
+    A builder never decides whether its rule applies (the table did); it only computes the
+    parameters, and the variant when the row leaves it open.
+    """
+
+    def wrap(fn: BuildFn) -> Builder:
+        return Builder(fn, rule)
+
+    return wrap
+
+
+def detects(*rules: str, phase: Phase = "response", errors_only: bool = False, api: bool | None = None,
+            operation: bool = False, statuses: tuple[int, int] | None = None) -> Callable[[DetectFn], Detector]:
+    """Declare a detector: `@detects("video-url-restricted", api=True, operation=True, statuses=(200, 200))`.
+
+    `api`, `operation` and `statuses` only let the engine skip calls that could find nothing; the
+    detector still checks what it needs.
+    """
 
     def wrap(fn: DetectFn) -> Detector:
-        return Detector(fn, phase, rules, errors_only)
+        return Detector(fn, phase, rules, errors_only, api, operation, statuses)
 
     return wrap
 
@@ -81,11 +133,29 @@ def is_v5(ex: Exchange) -> bool:
     return ex.is_api and ex.api_version in (None, "v5")
 
 
-def said(ex: Exchange, ctx: Context) -> Clean:
+def said(ex: Exchange, ctx: Context) -> Clean | Phrase:
     """Pinterest's error message, quoted short, through clean() (masked first, then cut)."""
-    return clean(ex.error_message, QUOTE_CHARS, ctx.session.secrets) or Clean("no message")
+    return clean(ex.error_message, QUOTE_CHARS, ctx.session.secrets) or Phrase("no_message")
 
 
-def token_label(ex: Exchange) -> str:
-    """How a finding names the flow's token."""
-    return ex.credential.label if ex.credential else "no token"
+def message_says(ex: Exchange, message_class: str) -> bool:
+    """Whether Pinterest's message belongs to a class of rules/answers/table.toml's [messages] (`gone`)."""
+    from pinscope.answers import default_table  # the table imports the rulebook, not the detectors
+
+    return default_table().messages[message_class].search(ex.error_message.lower()) is not None
+
+
+def token_label(ex: Exchange) -> str | Phrase:
+    """How a finding names the flow's token (the shared phrase `no_token` when it has none)."""
+    return ex.credential.label if ex.credential else Phrase("no_token")
+
+
+def app_label(ex: Exchange) -> str | Phrase:
+    """How a finding names the app: its client credentials when the flow carries them (`the_app` if not)."""
+    return ex.credential.label if ex.credential and ex.credential.kind == "client" else Phrase("the_app")
+
+
+def listed(values: list[str], most: int) -> str | Phrase:
+    """Ids for a finding: `2, 3, 5`, or the shared phrase `and_more` past `most` of them."""
+    shown = ", ".join(values[:most])
+    return shown if len(values) <= most else Phrase("and_more", {"listed": shown, "more": len(values) - most})

@@ -1,70 +1,84 @@
 """Pinterest error answers the FAQ explains: server errors, ramped-down and beta endpoints,
-bulk item errors, permission and account problems.
+permission and account problems, and pinterest-error for any answer no row explains; plus bulk
+item errors on 2xx answers.
 
-Which rule a 5xx gets: code 4197 -> endpoint-ramped-down only; else the 1st and 2nd 5xx of an
-operation in the session -> server-error, the 3rd and later -> server-error-persistent instead.
-Which rule a 401/403 gets here: codes 1201, 2625/2626 have their own rules; code 29 whose message
-points at the sandbox is trial-production-write's (sandbox.py); codes 2, 3 and 1104 are the token
-and scope rules' (auth.py). What remains on a beta operation is beta-endpoint; a remaining code 29
-on any other operation is permission-denied.
+Which rule explains an error answer is decided in rules/answers/table.toml; the builders below only
+word the finding (e.g. the 3rd 5xx of an operation is server-error-persistent there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, operation_label, said, token_label
+from pinscope.detectors.base import Context, app_label, detects, explains, operation_label, said, token_label
 from pinscope.detectors.routing import path_params
 from pinscope.exchange import Exchange
-from pinscope.detectors.sandbox import points_at_sandbox
-from pinscope.findings import Finding
+from pinscope.findings import UNKNOWN, Finding, Phrase
+from pinscope.pinterest import Code
+from pinscope.session import OperationStats
 from pinscope.masking import KnownSecrets
 from pinscope.untrusted import clean
 
-RAMPED_DOWN = 4197
-PERMISSION_DENIED = 29
-TWO_FACTOR = 1201
-ACCOUNT_REVIEW = {2625: "disapproved", 2626: "under review"}
-TOKEN_CODES = frozenset({2, 3, 1104})  # explained by the token and scope rules
 PERSISTENT_AFTER = 3  # 5xx answers on one operation in a session
 MAX_ITEM_ERRORS = 3  # item errors quoted per finding
 ITEM_CHARS = 100  # characters quoted of each (after masking: never cut before, a cut secret escapes masking)
 
 
+def _stats(ctx: Context) -> OperationStats | None:
+    """What the session knows of the operation's earlier answers."""
+    return ctx.session.operations.get(ctx.operation.label) if ctx.operation else None
 
 
-@detects("server-error", "server-error-persistent", errors_only=True)
-def server_error(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """A 5xx: back off and retry; from the third on one operation, open a support ticket."""
-    if not ex.is_api or ex.status is None or ex.status < 500 or ex.error_code == RAMPED_DOWN:
-        return
-    op = ctx.operation
-    stats = ctx.session.operations.get(op.label) if op else None
-    count = (stats.server_errors if stats else 0) + 1  # the session has not seen this flow yet
-    rids = [*(stats.request_ids if stats else ()), *([ex.request_id] if ex.request_id else [])]
-    params: dict[str, object] = {
-        "operation": operation_label(ex, ctx.operation), "status": ex.status, "count": count,
-        "rid": ex.request_id or "none", "rids": ", ".join(dict.fromkeys(rids)) or "none recorded",
-        "code": ex.error_code if ex.error_code is not None else "none",
-    }
-    yield Finding("server-error-persistent" if count >= PERSISTENT_AFTER else "server-error", params)
+def _server_error(ex: Exchange, ctx: Context) -> dict[str, object]:
+    """What every 5xx names: the operation, how many so far, Pinterest's code and request id."""
+    stats = _stats(ctx)
+    return {"operation": operation_label(ex, ctx.operation), "status": ex.status, "code": ex.error_code,
+            "count": (stats.server_errors if stats else 0) + 1,  # the session has not seen this flow yet
+            "rid": ex.request_id}
 
 
-@detects("endpoint-ramped-down", errors_only=True)
-def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def persistent(ex: Exchange, ctx: Context) -> bool:
+    """Whether this 5xx is at least the PERSISTENT_AFTER-th of its operation in the session."""
+    stats = _stats(ctx)
+    return (stats.server_errors if stats else 0) + 1 >= PERSISTENT_AFTER
+
+
+@explains("server-error")
+def server_error(ex: Exchange, ctx: Context) -> Finding:
+    """A 5xx: back off and retry."""
+    return Finding("server-error", _server_error(ex, ctx))
+
+
+@explains("server-error-persistent")
+def server_error_persistent(ex: Exchange, ctx: Context) -> Finding:
+    """The third 5xx (or later) on one operation: open a support ticket quoting the request ids."""
+    stats = _stats(ctx)
+    rids = dict.fromkeys([*(stats.request_ids if stats else ()), *([ex.request_id] if ex.request_id else [])])
+    return Finding("server-error-persistent", {**_server_error(ex, ctx),
+                                               "rids": ", ".join(rids) or Phrase("none_recorded")})
+
+
+@explains("endpoint-ramped-down")
+def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Finding:
     """503 code 4197: the endpoint no longer takes traffic; retries will not help."""
-    if not ex.is_api or ex.error_code != RAMPED_DOWN or (ex.status or 0) < 500:
-        return
-    yield Finding("endpoint-ramped-down", {"operation": operation_label(ex, ctx.operation),
-                                           "rid": ex.request_id or "none"})
+    return Finding("endpoint-ramped-down", {"operation": operation_label(ex, ctx.operation), "rid": ex.request_id})
 
 
-def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[str]]:
-    """(failed items, total items, a few `code: message` texts) of a bulk response."""
+def _item_error(err: dict, known: KnownSecrets, item: object = None, index: int | None = None) -> Phrase:
+    """One error as the rule words it: of an item (by id, else by position) or of the whole answer."""
+    code, message = (clean(err.get(key), ITEM_CHARS, known) for key in ("code", "message"))
+    params = {"code": code or "?", "message": message}
+    if item:
+        return Phrase("item", {**params, "item": clean(item, ITEM_CHARS, known)})
+    return Phrase("answer", params) if index is None else Phrase("item_at", {**params, "index": index})
+
+
+def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[Phrase]]:
+    """(failed items, total items, a few item errors) of a bulk response."""
     if not isinstance(body, dict):
         return 0, 0, []
     items = body.get("items") if isinstance(body.get("items"), list) else []
-    failed, texts = 0, []
+    failed, found = 0, []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -73,18 +87,17 @@ def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[str]
             continue
         failed += 1
         for err in errors if isinstance(errors, list) else [errors]:
-            if isinstance(err, dict) and len(texts) < MAX_ITEM_ERRORS:
-                who = item.get("item_id") or f"item {index}"
-                texts.append(clean(f"{who}: {err.get('code', '?')} {err.get('message', '')}", ITEM_CHARS, known))
+            if isinstance(err, dict) and len(found) < MAX_ITEM_ERRORS:
+                found.append(_item_error(err, known, item.get("item_id"), index))
     top = body.get("exceptions")
     if isinstance(top, list) and top:
         failed += len(top)
-        texts += [clean(f"{e.get('code', '?')} {e.get('message', '')}", ITEM_CHARS, known)
-                  for e in top[:MAX_ITEM_ERRORS] if isinstance(e, dict)][:MAX_ITEM_ERRORS - len(texts)]
-    return failed, max(len(items), failed), texts
+        found += [_item_error(e, known) for e in top[:MAX_ITEM_ERRORS] if isinstance(e, dict)]
+        found = found[:MAX_ITEM_ERRORS]
+    return failed, max(len(items), failed), found
 
 
-@detects("bulk-item-errors")
+@detects("bulk-item-errors", api=True, statuses=(200, 299))
 def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A 2xx bulk answer whose items carry exceptions: the call 'succeeded', some items did not."""
     if not ex.is_api or ex.status is None or not 200 <= ex.status < 300:
@@ -92,11 +105,11 @@ def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     body = ex.response_body
     if not body or (b'"exceptions"' not in body and b'"errors"' not in body):
         return  # no item can carry an error: skip parsing the (often large) healthy body
-    failed, total, texts = _item_errors(ex.response_json, ctx.session.secrets)
+    failed, total, errors = _item_errors(ex.response_json, ctx.session.secrets)
     if failed:
         yield Finding("bulk-item-errors", {
             "operation": operation_label(ex, ctx.operation), "failed": failed, "total": total,
-            "errors": "; ".join(texts) or "no details",
+            "errors": errors or Phrase("no_details"),
         })
 
 
@@ -107,59 +120,80 @@ def _ad_account(ex: Exchange, ctx: Context) -> str | None:
     return from_path or ex.query.get("ad_account_id")
 
 
-@detects("beta-endpoint", errors_only=True)
-def beta_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("beta-endpoint")
+def beta_endpoint(ex: Exchange, ctx: Context) -> Finding:
     """A beta/restricted operation answered 401/403 for a reason no token or account rule explains."""
-    op = ctx.operation
-    if not ex.is_api or op is None or not op.beta or ex.status not in (401, 403):
-        return
-    code = ex.error_code
-    if code in TOKEN_CODES or code in ACCOUNT_REVIEW or code == TWO_FACTOR or points_at_sandbox(ex):
-        return
     ad_account = _ad_account(ex, ctx)
-    yield Finding("beta-endpoint", {
-        "operation": op.label, "status": ex.status, "code": code if code is not None else "none",
-        "said": said(ex, ctx), "token": token_label(ex), "ad_account": ad_account or "none",
+    return Finding("beta-endpoint", {
+        "operation": operation_label(ex, ctx.operation), "status": ex.status, "code": ex.error_code,
+        "said": said(ex, ctx), "token": token_label(ex), "ad_account": ad_account,
     }, "ad_account" if ad_account else "default")
 
 
-@detects("permission-denied", errors_only=True)
-def permission_denied(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("permission-denied")
+def permission_denied(ex: Exchange, ctx: Context) -> Finding:
     """Code 29 (not a Trial write, not a beta operation): the user lacks a role or does not own it."""
-    op = ctx.operation
-    if not ex.is_api or ex.status not in (401, 403) or ex.error_code != PERMISSION_DENIED:
-        return
-    if points_at_sandbox(ex) or (op is not None and op.beta):
-        return
     ad_account = _ad_account(ex, ctx)
     params = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": said(ex, ctx),
-              "ad_account": ad_account or "none"}
-    yield Finding("permission-denied", params, "ad_account" if ad_account else "default")
+              "ad_account": ad_account, "code": ex.error_code}
+    return Finding("permission-denied", params, "ad_account" if ad_account else "default")
 
 
-@detects("client-credentials-2fa", errors_only=True)
-def client_credentials_2fa(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("client-credentials-2fa")
+def client_credentials_2fa(ex: Exchange, ctx: Context) -> Finding:
     """Code 1201: the app owner's account needs two-factor authentication for client_credentials."""
-    if not ex.is_api or ex.error_code != TWO_FACTOR:
-        return
-    app = ex.credential.label if ex.credential and ex.credential.kind == "client" else "the app"
-    yield Finding("client-credentials-2fa", {
-        "operation": operation_label(ex, ctx.operation), "app": app,
-        "grant": ex.request_form.get("grant_type") or "unknown",
+    return Finding("client-credentials-2fa", {
+        "operation": operation_label(ex, ctx.operation), "app": app_label(ex),
+        "grant": ex.request_form.get("grant_type") or UNKNOWN,
     })
 
 
-@detects("account-under-review", errors_only=True)
-def account_under_review(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("account-under-review")
+def account_under_review(ex: Exchange, ctx: Context) -> Finding:
     """Codes 2625/2626: the business account is disapproved or under review."""
-    if not ex.is_api or ex.error_code not in ACCOUNT_REVIEW:
-        return
-    code = ex.error_code
-    yield Finding("account-under-review", {
-        "operation": operation_label(ex, ctx.operation), "code": code, "state": ACCOUNT_REVIEW[code],
+    return Finding("account-under-review", {
+        "operation": operation_label(ex, ctx.operation), "code": ex.error_code,
         "token": token_label(ex), "said": said(ex, ctx),
-    }, "disapproved" if code == 2625 else "default")
+    }, "disapproved" if ex.error_code == Code.ACCOUNT_DISAPPROVED else "default")
 
 
-DETECTORS = (server_error, endpoint_ramped_down, bulk_item_errors, beta_endpoint, permission_denied,
-             client_credentials_2fa, account_under_review)
+@explains("restricted-feature")
+def restricted_feature(ex: Exchange, ctx: Context) -> Finding:
+    """Code 3 about a restricted feature (or on a restricted operation the grant covers)."""
+    op = ctx.operation
+    return Finding("restricted-feature", {
+        "operation": operation_label(ex, op), "token": token_label(ex), "status": ex.status,
+        "said": said(ex, ctx), "scope_sets": op.scope_text() if op else None,  # only the catalogue variant says it
+    })
+
+
+@explains("app-not-approved")
+def app_not_approved(ex: Exchange, ctx: Context) -> Finding:
+    """Code 3 'consumer type is not supported': the app's access is not approved."""
+    return Finding("app-not-approved", {
+        "operation": operation_label(ex, ctx.operation), "token": token_label(ex), "status": ex.status,
+        "said": said(ex, ctx), "rid": ex.request_id,
+    })
+
+
+@explains("business-account-required")
+def business_account_required(ex: Exchange, ctx: Context) -> Finding:
+    """403 code 654: catalog and merchant calls need a business account."""
+    return Finding("business-account-required", {
+        "operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": said(ex, ctx),
+    })
+
+
+@explains("pinterest-error")
+def pinterest_error(ex: Exchange, ctx: Context) -> Finding:
+    """Any error answer no row of the table explains: Pinterest's own words, no guess."""
+    return Finding("pinterest-error", {
+        "operation": operation_label(ex, ctx.operation), "host": ex.host, "status": ex.status,
+        "code": ex.error_code, "said": said(ex, ctx), "rid": ex.request_id,
+    })
+
+
+DETECTORS = (bulk_item_errors,)
+BUILDERS = (server_error, server_error_persistent, endpoint_ramped_down, beta_endpoint, permission_denied,
+            client_credentials_2fa, account_under_review, restricted_feature, app_not_approved,
+            business_account_required, pinterest_error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, detects, listed, token_label
 from pinscope.exchange import IMAGE_PROXY_AGENT, Exchange
 from pinscope.findings import Finding
 
@@ -30,14 +30,10 @@ def _video_without_url(media: dict) -> bool:
         isinstance(i, dict) and i.get("item_type") == "video" and i.get("video_url") is None for i in items)
 
 
-def _listed(values: list[str]) -> str:
-    extra = len(values) - MAX_LISTED
-    return ", ".join(values[:MAX_LISTED]) + (f" and {extra} more" if extra > 0 else "")
-
-
-@detects("video-url-restricted")
+@detects("video-url-restricted", api=True, operation=True, statuses=(200, 200))
 def video_url_restricted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """Get Pin / a Pin list answered 200 with video Pins whose `video_url` is null."""
+    """Get Pin / a Pin list answered 200 with video Pins whose `video_url` is null; the variant says
+    what the token's grant rules out (default: the grant was not seen)."""
     op = ctx.operation
     if not ex.is_api or ex.status != 200 or op is None or op.method != "GET" or "pins" not in op.path:
         return
@@ -45,20 +41,15 @@ def video_url_restricted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if not pins:
         return
     state = ctx.session.token(ex.credential)
-    token = token_label(ex)
-    if state is None or state.scopes is None:
-        scope_note = f"the scopes of token {token} were not seen in this session"
-    elif "pins:read" in state.scopes:
-        scope_note = f"token {token} has pins:read, so organisation or asset access is what is missing"
-    else:
-        scope_note = f"token {token} lacks pins:read"
+    scopes = state.scopes if state is not None else None
+    variant = "default" if scopes is None else "has_pins_read" if "pins:read" in scopes else "no_pins_read"
     yield Finding("video-url-restricted", {
-        "operation": op.label, "count": len(pins), "token": token, "scope_note": scope_note,
-        "pins": _listed([str(p.get("id", "?")) for p in pins]),
-    })
+        "operation": op.label, "count": len(pins), "token": token_label(ex),
+        "pins": listed([str(p.get("id", "?")) for p in pins], MAX_LISTED),
+    }, variant)
 
 
-@detects("ad-only-pin", phase="request")
+@detects("ad-only-pin", phase="request", api=True, operation=True)
 def ad_only_pin(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Create ads without `is_removable: true`: the Pin stays an organic, saveable Pin."""
     op = ctx.operation
@@ -70,17 +61,17 @@ def ad_only_pin(ex: Exchange, ctx: Context) -> Iterator[Finding]:
             if isinstance(ad, dict) and ad.get("pin_id") and ad.get("is_removable") is not True]
     if pins:
         yield Finding("ad-only-pin", {
-            "operation": op.label, "count": len(pins), "pins": _listed(pins), "ads": len(ads),
+            "operation": op.label, "count": len(pins), "pins": listed(pins, MAX_LISTED), "ads": len(ads),
         })
 
 
-@detects("image-proxy-request")
+@detects("image-proxy-request", api=False)
 def image_proxy_request(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A request from Pinterest's image proxy to the user's own site; flagged harder when refused."""
     agent = ex.request_headers.get("user-agent", "")
     if IMAGE_PROXY_AGENT not in agent or ex.is_api:
         return
-    params = {"host": ex.host, "path": ex.path, "status": ex.status if ex.status is not None else "none"}
+    params = {"host": ex.host, "path": ex.path, "status": ex.status}
     refused = ex.status is not None and ex.status >= 400
     yield Finding("image-proxy-request", params, "refused" if refused else "default")
 

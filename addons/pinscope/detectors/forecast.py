@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, Settings, detects, token_label
-from pinscope.detectors.ratelimits import is_low
+from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.ratelimits import is_low, quota
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 from pinscope.intel.forecast import MIN_USED, forecast, pace_text
@@ -18,12 +18,12 @@ def _seconds(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _low(policy: RateLimitPolicy, settings: Settings) -> bool:
-    """Whether rate-limit-low speaks for this flow (unless the user silenced it)."""
-    return "rate-limit-low" not in settings.silence and is_low(policy, settings.ratelimit_warn)
+def _low(policy: RateLimitPolicy, ctx: Context) -> bool:
+    """Whether rate-limit-low speaks for this flow (unless silenced, by option or by header)."""
+    return "rate-limit-low" not in ctx.silenced and is_low(policy, ctx.settings.ratelimit_warn)
 
 
-@detects("rate-limit-forecast")
+@detects("rate-limit-forecast", api=True, operation=True, statuses=(100, 599))
 def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A response whose recent pace would use up the remaining budget before the window resets."""
     op = ctx.operation
@@ -31,7 +31,7 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if not ex.is_api or ex.status is None or ex.status == 429 or ex.credential is None:
         return
     if op is None or op.category is None or policy is None or policy.remaining is None \
-            or policy.reset_seconds is None or _low(policy, ctx.settings):
+            or policy.reset_seconds is None or _low(policy, ctx):
         return
     if policy.limit and policy.limit - policy.remaining < MIN_USED * policy.limit:
         return  # too little of the quota used to warn at any pace (Forecast.warns): skip the history
@@ -39,7 +39,7 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     # Detectors run before the session folds this exchange in: add its own point.
     points = [*(state.history if state else ()), (ex.timestamp, policy.remaining, False)]
     seen = forecast(points, policy, ex.timestamp + policy.reset_seconds, ctx.now,
-                    token_label(ex), op.category)
+                    ex.credential.label, op.category)
     pace, exhaust, reset = seen.pace, seen.exhaust_in, seen.reset_in
     if not seen.warns or pace is None or exhaust is None or reset is None:
         return
@@ -51,8 +51,7 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "requests": seen.requests,
         "span": _seconds((seen.requests - 1) / pace),
         "remaining": policy.remaining,
-        "binding": f"{policy.limit} per {seen.window} s" if policy.limit and seen.window
-        else str(policy.limit or "an unstated quota"),
+        "binding": quota(policy.limit, seen.window),
         "exhaust": _seconds(exhaust),
         "reset": _seconds(reset),
         "safe_pace": pace_text(seen.safe_pace or 0.0),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pinscope.detectors.base import Context, detects, operation_label, token_label
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import Finding, Phrase
 
 PINTEREST_DOMAIN = "pinterest.com"
 
@@ -20,17 +20,14 @@ def is_pinterest_host(host: str) -> bool:
     return host == PINTEREST_DOMAIN or host.endswith("." + PINTEREST_DOMAIN)
 
 
-def _kinds(labels: list[str]) -> str:
-    """`access token` / `refresh token` / both, from the labels' prefixes."""
-    kinds = []
-    if any(label.startswith("pina") for label in labels):
-        kinds.append("access token")
-    if any(label.startswith("pinr") for label in labels):
-        kinds.append("refresh token")
-    return " and ".join(kinds) or "token"
+def _kinds(labels: list[str]) -> Phrase:
+    """The rule's phrase for the tokens' kinds (`access`, `refresh`, `both`, `other`), by their prefixes."""
+    access = any(label.startswith("pina") for label in labels)
+    refresh = any(label.startswith("pinr") for label in labels)
+    return Phrase("both" if access and refresh else "access" if access else "refresh" if refresh else "other")
 
 
-@detects("token-leak", phase="request")
+@detects("token-leak", phase="request", api=False)
 def token_leak(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A Pinterest token (pina/pinr) sent to a non-Pinterest host, in a header, the query or the body."""
     if ex.is_api or not ex.leaked or is_pinterest_host(ex.host):
@@ -56,7 +53,7 @@ def token_in_url(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-@detects("plain-http", phase="request")
+@detects("plain-http", phase="request", api=True)
 def plain_http(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """The Pinterest API called over http:// (with the token, if any, in clear text)."""
     if not ex.is_api or ex.scheme != "http":

@@ -1,7 +1,7 @@
 """Credentials and the token endpoint: missing-token, malformed-authorization, refresh-failed.
 
-Also the predicates the 401 diagnosis in auth.py and sandbox.py share, so that a credential whose
-shape is already wrong gets exactly one finding (malformed-authorization or missing-token).
+Also the predicates the answer table's evidence reads (detectors/evidence.py): credential_problem,
+is_refresh_grant, needs_bearer.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pinscope.catalog import Operation
-from pinscope.detectors.base import Context, detects, is_v5, operation_label, said, token_label
+from pinscope.detectors.base import Context, app_label, detects, explains, is_v5, operation_label, said, token_label
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import Finding, Phrase
 
 TOKEN_ENDPOINT = "/oauth/token"
 
@@ -34,13 +34,13 @@ def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
     cred, basic_op = ex.credential, op is not None and "basic" in op.auth
     params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex)}
     if basic_op and (cred is None or cred.kind not in ("client", "malformed")):
-        sent = "no Authorization header" if cred is None else f"a bearer token ({cred.label})"
+        sent = Phrase("no_header") if cred is None else Phrase("bearer", {"token": cred.label})
         return Finding("malformed-authorization", {**params, "sent": sent}, "basic_missing")
     if cred is None:
         return None
     if cred.kind == "malformed":
         variant = "basic_malformed" if basic_op else "default"
-        return Finding("malformed-authorization", {**params, "problem": cred.problem or "unreadable"}, variant)
+        return Finding("malformed-authorization", {**params, "problem": cred.problem}, variant)  # tokens.py words it
     if cred.kind == "refresh":
         return Finding("malformed-authorization", params, "refresh")
     if cred.kind == "foreign" and not (op is not None and "conversion_token" in op.auth):
@@ -50,14 +50,7 @@ def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
     return None
 
 
-def bearer_rejected(ex: Exchange, op: Operation | None) -> bool:
-    """401 code 2 for a bearer token of the right shape: what auth.py and sandbox.py diagnose."""
-    return (is_v5(ex) and ex.status == 401 and ex.error_code == 2 and ex.credential is not None
-            and ex.credential.kind != "client" and not is_refresh_grant(ex)
-            and credential_problem(ex, op) is None)
-
-
-@detects("missing-token", phase="request")
+@detects("missing-token", phase="request", api=True, operation=True)
 def missing_token(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A call to an operation that needs a bearer token, sent without Authorization."""
     op = ctx.operation
@@ -67,7 +60,7 @@ def missing_token(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default")
 
 
-@detects("malformed-authorization", phase="request")
+@detects("malformed-authorization", phase="request", api=True)
 def malformed_authorization(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Authorization that is not `Bearer <pina…>` (or `Basic base64(id:secret)` at /oauth/token)."""
     if not ex.is_api:
@@ -77,21 +70,18 @@ def malformed_authorization(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         yield finding
 
 
-@detects("refresh-failed", errors_only=True)
-def refresh_failed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("refresh-failed")
+def refresh_failed(ex: Exchange, ctx: Context) -> Finding:
     """A refresh_token grant answered with an error (code 283 and friends)."""
-    if ex.status is None or ex.status < 400 or not is_refresh_grant(ex):
-        return
-    if credential_problem(ex, ctx.operation) is not None:  # bad Basic auth, not a bad refresh token
-        return
     continuous = ex.request_form.get("continuous_refresh", "").strip().lower() == "true"
-    yield Finding("refresh-failed", {
-        "token": ex.request_form.get("refresh_token") or "no refresh_token field",
+    return Finding("refresh-failed", {
+        "token": ex.request_form.get("refresh_token") or Phrase("no_refresh_token"),
         "status": ex.status,
-        "code": ex.error_code if ex.error_code is not None else "none",
+        "code": ex.error_code,
         "said": said(ex, ctx),
-        "app": ex.credential.label if ex.credential and ex.credential.kind == "client" else "the app",
+        "app": app_label(ex),
     }, "default" if continuous else "no_continuous")
 
 
-DETECTORS = (missing_token, malformed_authorization, refresh_failed)
+DETECTORS = (missing_token, malformed_authorization)
+BUILDERS = (refresh_failed,)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, operation_label, said, token_label
+from pinscope.detectors.base import Context, detects, explains, operation_label, said, token_label
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import UNKNOWN, Finding, Phrase
 from pinscope.ratelimit import RateLimitPolicy
 
 SHORTEST_WINDOW = 1.0  # seconds: the universal 100/s limit's window, when no Reset header says more
@@ -17,49 +17,49 @@ def _seconds(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _window(policy: RateLimitPolicy) -> str:
-    """`100 per 1 s`, or the bare quota when the window is not stated."""
-    if policy.limit is None:
-        return "an unstated quota"
-    window = policy.binding_window
-    return f"{policy.limit} per {window} s" if window else f"{policy.limit}"
+def quota(limit: int | None, window: int | None) -> Phrase | int:
+    """The binding quota as the rule words it: its `quota` phrase (`100 per 1 s`), the bare limit
+    when no window is stated, or its `unstated_quota` phrase."""
+    if limit is None:
+        return Phrase("unstated_quota")
+    return Phrase("quota", {"limit": limit, "window": window}) if window else limit
 
 
-def _mentions_spam(ex: Exchange) -> bool:
-    """Pinterest's spam blocks are 429s whose message (or message_detail) says so."""
-    return "spam" in ex.error_message.lower()
-
-
-@detects("rate-limited", "spam-blocked", errors_only=True)
-def rate_limited(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """Any 429: a rate limit with the policy and reset, or a spam block."""
-    if not ex.is_api or ex.status != 429:
-        return
+def _limited(ex: Exchange, ctx: Context) -> dict[str, object]:
+    """What every 429 names: operation, category, token, Pinterest's words, how many so far."""
     op = ctx.operation
     state = ctx.session.rate(ex.credential, op.category if op else None)
-    params: dict[str, object] = {
+    return {
         "operation": operation_label(ex, op),
-        "category": (op.category if op else None) or "unknown",
+        "category": (op.category if op else None) or UNKNOWN,
         "token": token_label(ex),
-        "code": ex.error_code if ex.error_code is not None else "none",
+        "code": ex.error_code,
         "said": said(ex, ctx),
         "count": (state.limited if state else 0) + 1,
-        "rid": ex.request_id or "none",
+        "rid": ex.request_id,
     }
-    if _mentions_spam(ex):
-        yield Finding("spam-blocked", params)
-        return
+
+
+@explains("spam-blocked")
+def spam_blocked(ex: Exchange, ctx: Context) -> Finding:
+    """A 429 whose message says spam: a block, not a rate limit (api-quickstart reads it so)."""
+    return Finding("spam-blocked", _limited(ex, ctx))
+
+
+@explains("rate-limited")
+def rate_limited(ex: Exchange, ctx: Context) -> Finding:
+    """A 429: the policy and when it resets."""
+    params = _limited(ex, ctx)
     policy = ex.rate_limit
     if policy is None or policy.reset_seconds is None:
-        described = f"policy {policy.describe()} without X-RateLimit-Reset" if policy else "no X-RateLimit headers"
-        yield Finding("rate-limited", {**params, "reset": _seconds(SHORTEST_WINDOW), "policy": described},
-                      "no_reset")
-        return
-    yield Finding("rate-limited", {
+        headers = Phrase("no_reset", {"policy": policy.describe()}) if policy else Phrase("no_headers")
+        return Finding("rate-limited", {**params, "reset": _seconds(SHORTEST_WINDOW), "headers": headers},
+                       "no_reset")
+    return Finding("rate-limited", {
         **params,
         "policy": policy.describe(),
-        "binding": _window(policy),
-        "remaining": policy.remaining if policy.remaining is not None else "unknown",
+        "binding": quota(policy.limit, policy.binding_window),
+        "remaining": policy.remaining if policy.remaining is not None else UNKNOWN,
         "reset": _seconds(policy.reset_seconds),
     })
 
@@ -69,7 +69,7 @@ def is_low(policy: RateLimitPolicy, warn: float) -> bool:
     return policy.remaining is not None and bool(policy.limit) and policy.remaining <= warn * policy.limit
 
 
-@detects("rate-limit-low")
+@detects("rate-limit-low", api=True, statuses=(100, 599))
 def rate_limit_low(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A successful answer whose remaining budget is at or under the warning threshold."""
     if not ex.is_api or ex.status is None or ex.status == 429:
@@ -80,18 +80,18 @@ def rate_limit_low(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     op = ctx.operation
     yield Finding("rate-limit-low", {
         "operation": operation_label(ex, op),
-        "category": (op.category if op else None) or "unknown",
+        "category": (op.category if op else None) or UNKNOWN,
         "token": token_label(ex),
         "remaining": policy.remaining,
-        "binding": _window(policy),
+        "binding": quota(policy.limit, policy.binding_window),
         "percent": f"{100 * policy.remaining / policy.limit:.0f}",
         "warn_percent": f"{100 * ctx.settings.ratelimit_warn:g}",
         "policy": policy.describe(),
-        "reset": _seconds(policy.reset_seconds) if policy.reset_seconds is not None else "unknown",
+        "reset": _seconds(policy.reset_seconds) if policy.reset_seconds is not None else None,
     }, "default" if policy.reset_seconds is not None else "no_reset")
 
 
-@detects("retry-before-reset", phase="request")
+@detects("retry-before-reset", phase="request", api=True, operation=True)
 def retry_before_reset(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A request in a token + category whose last 429 window has not reset yet."""
     op = ctx.operation
@@ -109,4 +109,5 @@ def retry_before_reset(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-DETECTORS = (rate_limited, rate_limit_low, retry_before_reset)
+DETECTORS = (rate_limit_low, retry_before_reset)
+BUILDERS = (spam_blocked, rate_limited)

@@ -9,16 +9,17 @@ from collections.abc import Iterator
 
 from pinscope.detectors.base import Context, detects, operation_label
 from pinscope.exchange import Exchange
+from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
 from pinscope.findings import Finding
 
 
-@detects("body-not-read", phase="response")
+@detects("body-not-read", phase="response", api=True)
 def body_not_read(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A Pinterest API call whose request or response body pinscope did not read (Exchange.unread)."""
     if not ex.is_api or not ex.unread:
         return
-    request = any(reason.startswith("request body") for reason in ex.unread)
-    response = any(reason.startswith("response body") for reason in ex.unread)
+    request = any(reason.startswith(REQUEST_BODY) for reason in ex.unread)
+    response = any(reason.startswith(RESPONSE_BODY) for reason in ex.unread)
     variant = "both" if request and response else "request" if request else "default"
     yield Finding("body-not-read", {"operation": operation_label(ex, ctx.operation),
                                     "reasons": "; ".join(ex.unread)}, variant)

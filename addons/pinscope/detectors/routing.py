@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from pinscope.catalog import Catalog, Operation, breaks_rule
 from pinscope.detectors.base import Context, detects, is_v5
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding
+from pinscope.findings import Finding, Phrase
 from pinscope.tokens import TOKEN_IN_TEXT, mask
 
 SUGGESTIONS = 3
@@ -75,26 +75,20 @@ def _nearest_shape(catalog: Catalog, method: str, shape: str, n: int) -> tuple[O
     return tuple(op for _, op in sorted(scored, key=lambda s: (-s[0], s[1].label))[:n])
 
 
-def _labels(ops: list[Operation]) -> str:
-    return ", ".join(op.label for op in ops) or "none close (see the v5 reference)"
-
-
-@detects("unknown-endpoint", phase="request")
+@detects("unknown-endpoint", phase="request", api=True)
 def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A v5 path that matches no operation: suggest the nearest ones."""
     if not is_v5(ex) or ctx.match is None or ctx.match.path_known:
         return
     if ex.method in IGNORED_METHODS:
         return
+    suggestions = ", ".join(op.label for op in nearest(ctx.catalog, ex.method, ex.api_path or "/"))
     yield Finding("unknown-endpoint", {
-        "method": ex.method,
-        "path": ex.path,
-        "suggestions": _labels(nearest(ctx.catalog, ex.method, ex.api_path or "/")),
-        "spec_version": ctx.catalog.spec_version,
-    })
+        "method": ex.method, "path": ex.path, "suggestions": suggestions, "spec_version": ctx.catalog.spec_version,
+    }, "default" if suggestions else "nothing_close")
 
 
-@detects("method-not-allowed", phase="request")
+@detects("method-not-allowed", phase="request", api=True)
 def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A known v5 path called with a method it does not have: list the allowed ones."""
     match = ctx.match
@@ -110,22 +104,22 @@ def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "method": ex.method,
         "path": ex.path,
         "allowed": ", ".join(allowed),
-        "operations": "; ".join(f"{op.label} ({op.summary})" for op in ops),
+        "operations": [Phrase("operation", {"label": op.label, "summary": op.summary}) for op in ops],
     })
 
 
-@detects("wrong-api-version", phase="request")
+@detects("wrong-api-version", phase="request", api=True)
 def wrong_api_version(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """`/v1/`, `/v3/`, `/v4/` (any version but v5): name the v5 equivalent or the nearest ones."""
     if not ex.is_api or is_v5(ex):
         return
     params: dict[str, object] = {"version": ex.api_version, "method": ex.method, "path": ex.path}
-    op = ctx.operation
+    op = ctx.match.operation if ctx.match else None  # the v5 operation at the same path
     if op is not None:
         yield Finding("wrong-api-version", {**params, "equivalent": op.label}, "equivalent")
         return
-    params["suggestions"] = _labels(nearest(ctx.catalog, ex.method, ex.api_path or "/"))
-    yield Finding("wrong-api-version", params)
+    params["suggestions"] = ", ".join(op.label for op in nearest(ctx.catalog, ex.method, ex.api_path or "/"))
+    yield Finding("wrong-api-version", params, "default" if params["suggestions"] else "nothing_close")
 
 
 def _shown(value: str) -> str:
@@ -136,15 +130,12 @@ def _shown(value: str) -> str:
 
 
 def _violation(value: str, rule: dict) -> str | None:
-    """Why `value` breaks the spec's pattern/maxLength, or None."""
+    """The rule's phrase for how `value` breaks the spec's pattern and/or maxLength, or None."""
     mismatch, too_long = breaks_rule(value, rule)
-    problems = [f"must match {rule['pattern']}"] if mismatch else []
-    if too_long:
-        problems.append(f"is {len(value)} characters, at most {rule['maxLength']} allowed")
-    return " and ".join(problems) or None
+    return "pattern_and_length" if mismatch and too_long else "pattern" if mismatch else "length" if too_long else None
 
 
-@detects("invalid-id-format", phase="request")
+@detects("invalid-id-format", phase="request", api=True, operation=True)
 def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation
@@ -157,14 +148,14 @@ def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         if not name.endswith("_id"):
             continue
         value = in_path.get(name) if where == "path" else ex.query.get(name)
-        why = _violation(value, rule) if value is not None else None
-        if why:
-            problems.append(f"{name} {_shown(value)!r} ({where}) {why}")
+        broken = _violation(value, rule) if value is not None else None
+        if broken:
+            problems.append(Phrase(broken, {"name": name, "value": repr(_shown(value)), "where": where,
+                                            "pattern": rule.get("pattern"), "length": len(value),
+                                            "max_length": rule.get("maxLength")}))
             names.append(name)
     if problems:
-        yield Finding("invalid-id-format", {
-            "operation": op.label, "problems": "; ".join(problems), "names": ", ".join(names),
-        })
+        yield Finding("invalid-id-format", {"operation": op.label, "problems": problems, "names": ", ".join(names)})
 
 
 DETECTORS = (unknown_endpoint, method_not_allowed, wrong_api_version, invalid_id_format)

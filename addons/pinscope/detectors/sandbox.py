@@ -1,21 +1,18 @@
 """Sandbox vs production: the wrong host for a token or an operation, and Trial-tier writes.
 
-sandbox-endpoint-unavailable is reported twice on purpose: on the request (before Pinterest
-answers, variant "default") and again when the sandbox confirms with a 400 (variant "confirmed").
-A completed flow therefore carries the rule once per phase; its rule set is {sandbox-endpoint-unavailable}.
+sandbox-endpoint-unavailable is said on the request (before Pinterest answers, variant "default");
+when the sandbox confirms with a 400, the answer's finding (variant "confirmed") replaces it, so a
+flow carries it once (rules/answers/table.toml decides which rule explains an answer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pinscope.detectors.base import Context, detects, operation_label, said, token_label
-from pinscope.detectors.oauth import bearer_rejected
-from pinscope.exchange import API_HOSTS, Environment, Exchange
+from pinscope.detectors.base import Context, detects, explains, operation_label, said, token_label
+from pinscope.exchange import Environment, Exchange
 from pinscope.findings import Finding
-
-HOSTS: dict[str, str] = {environment: host for host, environment in API_HOSTS.items()}
-TRIAL_WRITE_CODE = 29
+from pinscope.pinterest import HOSTS
 
 
 def other_environment(environment: str) -> Environment:
@@ -24,60 +21,64 @@ def other_environment(environment: str) -> Environment:
 
 
 def token_home(ex: Exchange, ctx: Context) -> Environment | None:
-    """The other environment this token belongs to, when it never worked on this host."""
+    """The other environment this token belongs to, when it never authenticated on this host.
+
+    Any answer that is not an authentication failure counts as authenticated (a 403 code 29 too:
+    Pinterest knew the token), not only a 2xx.
+    """
     state = ctx.session.token(ex.credential)
-    if state is None or ex.environment is None or ex.environment in state.succeeded_on:
+    if state is None or ex.environment is None or ex.environment in state.authenticated_on:
         return None
     other = other_environment(ex.environment)
-    return other if other in state.succeeded_on or state.issued_on == other else None
+    return other if other in state.authenticated_on or state.issued_on == other else None
 
 
-def points_at_sandbox(ex: Exchange) -> bool:
-    """403 code 29 whose message sends the caller to the sandbox: a Trial app writing in production."""
-    return ex.status == 403 and ex.error_code == TRIAL_WRITE_CODE and "sandbox" in ex.error_message.lower()
-
-
-@detects("sandbox-token-on-production", "production-token-on-sandbox", errors_only=True)
-def token_on_wrong_host(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """401 code 2 for a token that worked (or was issued) on the other host in this session."""
-    if not bearer_rejected(ex, ctx.operation):
-        return
-    home = token_home(ex, ctx)
-    if home is None:
-        return
+def _wrong_host(ex: Exchange, ctx: Context, rule: str) -> Finding:
+    """401 code 2 for a token that authenticated on (variant default) or was issued for (issued) the
+    other host this session."""
+    home = token_home(ex, ctx) or other_environment(ex.environment or "production")
     state = ctx.session.token(ex.credential)
-    how = "worked" if state is not None and home in state.succeeded_on else "was issued"
-    rule = "sandbox-token-on-production" if home == "sandbox" else "production-token-on-sandbox"
-    yield Finding(rule, {
+    worked = state is not None and home in state.authenticated_on
+    return Finding(rule, {
         "operation": operation_label(ex, ctx.operation),
         "token": token_label(ex),
-        "how": how,
         "host": HOSTS[ex.environment or "production"],
         "home_host": HOSTS[home],
-    })
+    }, "default" if worked else "issued")
 
 
-@detects("sandbox-endpoint-unavailable", phase="request")
+@explains("sandbox-token-on-production")
+def sandbox_token_on_production(ex: Exchange, ctx: Context) -> Finding:
+    """A sandbox token refused by production."""
+    return _wrong_host(ex, ctx, "sandbox-token-on-production")
+
+
+@explains("production-token-on-sandbox")
+def production_token_on_sandbox(ex: Exchange, ctx: Context) -> Finding:
+    """A production token refused by the sandbox."""
+    return _wrong_host(ex, ctx, "production-token-on-sandbox")
+
+
+@detects("sandbox-endpoint-unavailable", phase="request", api=True, operation=True)
 def sandbox_endpoint_unavailable(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """An operation with `x-sandbox: disabled` called on the sandbox host (before the answer)."""
     op = ctx.operation
     if ex.environment != "sandbox" or op is None or op.sandbox:
         return
-    yield Finding("sandbox-endpoint-unavailable", {"operation": op.label, "category": op.category or "none"})
+    yield Finding("sandbox-endpoint-unavailable", {"operation": op.label, "category": op.category})
 
 
-@detects("sandbox-endpoint-unavailable", errors_only=True)
-def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Iterator[Finding]:
-    """The sandbox's 400 for such an operation: the flag above, confirmed."""
+@explains("sandbox-endpoint-unavailable")
+def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Finding:
+    """The sandbox's 400 for such an operation: the request-phase flag, confirmed."""
     op = ctx.operation
-    if ex.environment != "sandbox" or op is None or op.sandbox or ex.status != 400:
-        return
-    yield Finding("sandbox-endpoint-unavailable", {
-        "operation": op.label, "category": op.category or "none", "said": said(ex, ctx),
+    return Finding("sandbox-endpoint-unavailable", {
+        "operation": operation_label(ex, op), "category": op.category if op else None,
+        "said": said(ex, ctx),
     }, "confirmed")
 
 
-@detects("sandbox-host-in-use", phase="request")
+@detects("sandbox-host-in-use", phase="request", api=True)
 def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Once per session: traffic goes to the sandbox host; here is how to move to production."""
     if ex.environment != "sandbox" or "sandbox-host-in-use" in ctx.session.rules:
@@ -87,17 +88,16 @@ def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     })
 
 
-@detects("trial-production-write", errors_only=True)
-def trial_production_write(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+@explains("trial-production-write")
+def trial_production_write(ex: Exchange, ctx: Context) -> Finding:
     """403 code 29 pointing at the sandbox: Trial apps may not create Pins in production."""
-    if not ex.is_api or not points_at_sandbox(ex):
-        return
-    yield Finding("trial-production-write", {
+    return Finding("trial-production-write", {
         "operation": operation_label(ex, ctx.operation),
         "token": token_label(ex),
         "said": said(ex, ctx),
     })
 
 
-DETECTORS = (token_on_wrong_host, sandbox_endpoint_unavailable, sandbox_endpoint_refused,
-             sandbox_host_in_use, trial_production_write)
+DETECTORS = (sandbox_endpoint_unavailable, sandbox_host_in_use)
+BUILDERS = (sandbox_token_on_production, production_token_on_sandbox, sandbox_endpoint_refused,
+            trial_production_write)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
+from pinscope.pinterest import API_HOSTS, Environment  # noqa: F401 - re-exported from pinscope.exchange
 from pinscope.ratelimit import RateLimitPolicy, parse_ratelimit
 from pinscope.redact import loads
 from pinscope.tokens import Credential
 from pinscope.untrusted import MAX_MESSAGE_CHARS, cut
-
-Environment = Literal["production", "sandbox"]
-API_HOSTS: dict[str, Environment] = {
-    "api.pinterest.com": "production",
-    "api-sandbox.pinterest.com": "sandbox",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,6 @@ mitmproxy at api.pinterest.com:443 and api-sandbox.pinterest.com:443. Test short
 """
 
 from pinscope.simulator.app import Simulator
-from pinscope.simulator.state import DEMO_STANDARD, DEMO_TRIAL, DEMO_USER, App, SimConfig
+from pinscope.simulator.state import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED, DEMO_USER, App, SimConfig
 
-__all__ = ["DEMO_STANDARD", "DEMO_TRIAL", "DEMO_USER", "App", "SimConfig", "Simulator"]
+__all__ = ["DEMO_STANDARD", "DEMO_TRIAL", "DEMO_UNAPPROVED", "DEMO_USER", "App", "SimConfig", "Simulator"]

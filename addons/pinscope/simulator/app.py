@@ -1,10 +1,12 @@
 """The simulator as a WSGI app: every catalogue operation, checked the way Pinterest checks it.
 
 Order of checks for `/v5/...`: unknown path (404) -> wrong method (405 code 5) -> forced fault
-(X-Sim-Fault) -> token (401 code 2: missing, unknown, expired, other environment) -> scopes (401 code
-3) -> sandbox-disabled operation on the sandbox host (400) -> parameter patterns (400 code 1) -> Trial
-app creating a Pin in production (403 code 29) -> rate limit (429 code 8) -> the answer. Rate-limit
-headers go on every answer that passed the rate limit, and on its 429s.
+(X-Sim-Fault) -> token (401 code 2: missing, unknown, expired, other environment) -> app not approved
+(401 code 3, every call) -> scopes (401 code 3) -> sandbox-disabled operation on the sandbox host
+(400) -> restricted feature the app was not given (401 code 3) -> the request against the operation's
+schema (400 code 1) -> Trial app creating a Pin in production (403 code 29) -> rate limit (429 code
+8) -> the answer. The order among the 401s and 400s is inferred [inf]: Pinterest documents none.
+Rate-limit headers go on every answer that passed the rate limit, and on its 429s.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pinscope.catalog import Catalog, Operation, breaks_rule, default_catalog
-from pinscope.simulator import bodies, control, errors, faults, oauth
+from pinscope.catalog import Catalog, Operation, default_catalog
+from pinscope.simulator import access, bodies, control, errors, faults, oauth
 from pinscope.simulator.errors import error
 from pinscope.simulator.fixtures import World
 from pinscope.simulator.limits import RateLimiter
 from pinscope.simulator.state import SimConfig, SimState, TokenRecord
+from pinscope.simulator.validation import invalid_parameters
 from pinscope.simulator.wire import Environment, Reply, SimRequest, StartResponse, read_request, write_reply
 
 logger = logging.getLogger(__name__)
@@ -95,16 +98,22 @@ class Simulator:
         record = self.state.live(request.bearer())
         if record is None or record.environment != request.environment:
             return error(errors.AUTH_FAILED)  # a token of the other environment fails the same way
+        app = self.state.app(record.app_id)
+        assert app is not None  # tokens are only minted for registered apps
+        refused = access.app_refusal(app)
+        if refused is not None:
+            return refused
         if not operation.satisfied_by(record.scopes):
             return error(errors.MISSING_SCOPES)
         if request.environment == "sandbox" and not operation.sandbox:
             return error(errors.SANDBOX_DISABLED)
+        refused = access.feature_refusal(app, operation)
+        if refused is not None:
+            return refused
         params = operation.path_params(request.path.removeprefix("/v5"))  # WSGI paths arrive decoded
-        problem = invalid_parameter(operation, params, request.query)
+        problem = invalid_parameters(operation, params, request.query, request.json)
         if problem:
             return error(errors.INVALID_PARAMETERS, message=problem)
-        app = self.state.app(record.app_id)
-        assert app is not None  # tokens are only minted for registered apps
         if operation.operation_id == "pins/create" and request.environment == "production" \
                 and app.tier == "trial":
             return error(errors.TRIAL_PINS)
@@ -124,17 +133,3 @@ def _budget(record: TokenRecord) -> tuple[str, str, str]:
     """Standard limits count per user per app [FACTS §2], separately in each environment."""
     return (record.environment, record.app_id, record.user)
 
-
-def invalid_parameter(operation: Operation, params: dict[str, str], query: dict[str, str]) -> str | None:
-    """The spec's pattern / maxLength rules for path and query parameters [FACTS §6 ID formats]."""
-    for key, rule in operation.param_rules.items():
-        where, _, name = key.partition(":")
-        value = (params if where == "path" else query if where == "query" else {}).get(name)
-        if value is None:
-            continue
-        mismatch, too_long = breaks_rule(value, rule)
-        if mismatch:
-            return f"'{name}' value '{value[:64]}' must match the pattern: {rule['pattern']}"
-        if too_long:
-            return f"'{name}' value '{value[:64]}' is longer than {rule['maxLength']} characters"
-    return None

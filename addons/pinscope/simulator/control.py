@@ -1,7 +1,8 @@
 """Test shortcuts under `/_sim/` (not Pinterest endpoints; served on every host and port).
 
 Parameters come from the query string, a form body or a JSON object:
-  GET  /_sim                 the apps (id, tier, name, redirect_uri; never secrets), scopes, faults.
+  GET  /_sim                 the apps (id, tier, name, redirect_uri, approved, restricted features
+                             given; never secrets), scopes, faults.
   POST /_sim/authorize       app_id, scope ("a,b" or "a b"), [redirect_uri], [environment], [user], [state],
                              [ttl: the access token's lifetime in seconds, to see a token expire]
                              -> {"code", "redirect"}: what Pinterest's consent page would redirect with.
@@ -41,8 +42,8 @@ def handle(state: SimState, scopes: tuple[str, ...], request: SimRequest) -> Rep
     action = request.path.removeprefix("/_sim").strip("/")
     if action == "" and request.method == "GET":
         return Reply(200, {
-            "apps": [{"app_id": a.app_id, "tier": a.tier, "name": a.name, "redirect_uri": a.redirect_uri}
-                     for a in state.config.apps],
+            "apps": [{"app_id": a.app_id, "tier": a.tier, "name": a.name, "redirect_uri": a.redirect_uri,
+                      "approved": a.approved, "features": sorted(a.features)} for a in state.config.apps],
             "scopes": list(scopes),
             "environments": sorted(set(HOSTS.values())),
             "fault_header": faults.HEADER,

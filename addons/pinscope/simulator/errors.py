@@ -8,6 +8,10 @@ from pinscope.simulator.wire import Reply
 AUTH_FAILED = (401, 2, "Authentication failed.")  # [spec; obs python-generated-api-client#31]
 MISSING_SCOPES = (401, 3, "Your token does not have sufficient permissions to perform this "
                   "operation. Please ensure your token is authorized with the correct set of scopes.")
+# FACTS §8: code 3 also refuses the app rather than the token (the token's scopes are fine).
+APP_NOT_APPROVED = (401, 3, "Your application consumer type is not supported, please contact support.")
+# {feature} is Pinterest's feature name, e.g. pin_search for GET /v5/search/partner/pins [obs FACTS §8].
+RESTRICTED_FEATURE = (401, 3, "Your application does not have access to this restricted feature: {feature}")
 METHOD_NOT_ALLOWED = (405, 5, "Method not allowed")
 RATE_LIMITED = (429, 8, "This request exceeded a rate limit. This can happen if the client exceeds one\n"
                 "of the published rate limits within a short time window.")

@@ -29,6 +29,8 @@ class App:
     name: str
     redirect_uri: str = "http://localhost:8085/"
     video_access: bool = False  # whether Get Pin may return `video_url` [FACTS §6]
+    approved: bool = True  # False: access not approved yet, every bearer call is refused [FACTS §8]
+    features: frozenset[str] = frozenset()  # restricted (beta) features given to the app, e.g. pin_search
 
 
 # Demo apps: fake, public credentials that exist only inside the simulator.
@@ -36,13 +38,15 @@ DEMO_STANDARD = App("1500000000000001", "simstandardsecret000000000000000001", "
                     "pinscope demo (Standard)")
 DEMO_TRIAL = App("1500000000000002", "simtrialsecret000000000000000000002", "trial",
                  "pinscope demo (Trial)")
+DEMO_UNAPPROVED = App("1500000000000003", "simunapprovedsecret0000000000000003", "trial",
+                      "pinscope demo (awaiting review)", approved=False)
 
 
 @dataclass(frozen=True, slots=True)
 class SimConfig:
     """Everything a simulator run can vary."""
 
-    apps: tuple[App, ...] = (DEMO_STANDARD, DEMO_TRIAL)
+    apps: tuple[App, ...] = (DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED)
     token_ttl: float = ACCESS_TTL
     refresh_ttl: float = REFRESH_TTL
     rate_scale: float = 1.0  # multiplies every per-category quota (min 1), so a demo reaches 429 fast
