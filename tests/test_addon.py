@@ -333,16 +333,31 @@ def test_a_bad_option_at_start_up_is_one_logged_line_then_refused_once_running(t
 
 def test_requests_redirected_off_pinterest_do_not_grow_the_session(tctx, addon: Pinscope,
                                                                    monkeypatch) -> None:
-    from pinscope import session
+    from pinscope import findinglog
 
-    monkeypatch.setattr(session, "MAX_COUNTED", 3)
+    monkeypatch.setattr(findinglog, "MAX_COUNTED", 3)
     flows = [flow("GET", f"/v5/pins/{i}", at=i, token=None) for i in range(10)]
     for f in flows:
         addon.request(f)
         f.request.host = "elsewhere.example"  # an addon or the user redirected it before the answer
         addon.response(f)
-    counted = addon.engine.session._counted
+    counted = addon.engine.session.findings._counted
     assert list(counted) == [f.id for f in flows[-3:]]  # bounded; the oldest went first
     answered = scope_401()
     run(addon, answered)  # a flow that completes makes room, then leaves nothing behind
     assert len(counted) < 3 and answered.id not in counted
+
+
+def test_dump_prints_a_confirmed_cause_once(tctx, addon: Pinscope) -> None:
+    from rich.console import Console
+
+    from tests.flowkit import SANDBOX
+
+    out = io.StringIO()
+    addon.console = Console(file=out, width=200, color_system=None)
+    tctx.configure(addon, pinscope_terminal=True)
+    run(addon, flow("GET", "/v5/user_account/following", host=SANDBOX, status=400,
+                    body=error(400, "This endpoint is not available in sandbox")))
+    lines = out.getvalue().splitlines()
+    assert sum("sandbox-endpoint-unavailable" in line for line in lines) == 1
+    assert any("sandbox-host-in-use" in line for line in lines)

@@ -8,7 +8,6 @@ the Exchange is built in a spawned worker, and mitmdump itself starts with RLIMI
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import resource
 import socket
@@ -31,6 +30,7 @@ import pinscope
 from pinscope import exchange
 from pinscope.commands.mitm import entry_script, tool_command
 from pinscope.engine import Engine
+from tests.bounded import bounded_worker
 from tests.flowkit import ACCESS, PROD, flow
 
 GIB = 1 << 30
@@ -64,14 +64,11 @@ def bombs() -> dict[str, tuple[str, bytes]]:
     }
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE, CHILD_ADDRESS_SPACE))
-
 
 @pytest.fixture(scope="module")
 def worker() -> Iterator[ProcessPoolExecutor]:
     """One spawned worker process under CHILD_ADDRESS_SPACE for the whole module."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory) as pool:
+    with bounded_worker(CHILD_ADDRESS_SPACE) as pool:
         yield pool
 
 

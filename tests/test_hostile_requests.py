@@ -6,8 +6,6 @@ host at all only when it carries a real v5 token shape (`pina_colada` is none).
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,19 +18,17 @@ from pinscope.addon import Pinscope
 from pinscope.exchange import from_flow
 from pinscope.tokens import classify_token
 from pinscope.untrusted import MAX_HEADER_CHARS, MAX_HEADERS, MAX_QUERY_PARAMS, MAX_URL_CHARS, clean_url
+from tests.bounded import bounded_worker
 from tests.flowkit import ACCESS, PROD, flow
 
 CHILD_ADDRESS_SPACE = 1 << 30
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE, CHILD_ADDRESS_SPACE))
-
 
 @pytest.fixture(scope="module")
 def worker() -> Iterator[ProcessPoolExecutor]:
     """A spawned worker process under CHILD_ADDRESS_SPACE."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory) as pool:
+    with bounded_worker(CHILD_ADDRESS_SPACE) as pool:
         yield pool
 
 

@@ -9,7 +9,8 @@ from pinscope.engine import Engine
 from pinscope.exchange import from_flow
 from pinscope.findings import RenderedFinding
 from pinscope.rulebook import Severity
-from pinscope.session import MAX_EXAMPLES, MAX_HISTORY, MAX_RIDS, Session
+from pinscope.findinglog import MAX_EXAMPLES
+from pinscope.session import MAX_HISTORY, MAX_RIDS, Session
 from pinscope.tokens import classify_token
 from tests.flowkit import ACCESS, REFRESH, SANDBOX, SECRETS, T0, basic, error, flow, ratelimit, token_grant
 

@@ -1,4 +1,4 @@
-"""What pinscope remembers across a session: tokens, rate-limit budgets, operations, findings.
+"""What pinscope remembers across a session: tokens, rate-limit budgets, operations; findings in findinglog.py.
 
 Bounded by construction: counters, and capped example lists, never one entry per flow.
 """
@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 
 from pinscope.catalog import Operation
 from pinscope.exchange import Environment, Exchange
-from pinscope.findings import RenderedFinding
+from pinscope.findinglog import Example, FindingLog, RuleLog, make_room  # noqa: F401 - re-exported
 from pinscope.pinterest import Code
 from pinscope.ratelimit import RateLimitPolicy
 from pinscope.tokens import Credential
 from pinscope.masking import KnownSecrets
 from pinscope.untrusted import clean, clean_url
 
-MAX_EXAMPLES = 5  # example flows kept per rule
 MAX_HISTORY = 500  # rate-limit points kept per (token, category) for charts
 MAX_RIDS = 10  # x-pinterest-rid values kept per operation
 MAX_LATENCIES = 2000  # latency samples kept per operation (a ring)
@@ -26,9 +25,6 @@ MAX_APPS = 20  # distinct app ids / redirect URIs remembered (for the scope plan
 # A budget keeps up to MAX_HISTORY points (about 40 KiB), so together they stay under about 60 MiB.
 MAX_TOKENS = 10_000
 MAX_RATES = 1_000
-# Flows whose rules are being counted (request phase seen, response not yet observed). A request
-# redirected off Pinterest before its answer is never observed: the oldest such entries go first.
-MAX_COUNTED = 10_000
 
 
 @dataclass
@@ -73,31 +69,6 @@ class OperationStats:
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=MAX_LATENCIES))
 
 
-@dataclass
-class Example:
-    """One flow that showed a finding, as the report quotes it."""
-
-    method: str
-    url: str
-    status: int | None
-    timestamp: float
-    message: str
-    request_id: str | None
-    api_path: str | None = None  # for the report to name the operation (never printed raw)
-    error_code: int | None = None
-    error_message: str = ""  # Pinterest's message, tokens masked
-    flow_id: str = ""  # which flow it came from, so a replaced request-phase finding can be taken back
-
-
-@dataclass
-class RuleLog:
-    """How often a rule fired and a few examples."""
-
-    finding: RenderedFinding
-    count: int = 0
-    examples: list[Example] = field(default_factory=list)
-
-
 class Session:
     """Session knowledge, owned by the addon (or by an offline analysis)."""
 
@@ -107,18 +78,17 @@ class Session:
         self.tokens: dict[str, TokenState] = {}
         self.rates: dict[tuple[str, str], RateState] = {}
         self.operations: dict[str, OperationStats] = {}
-        self.rules: dict[str, RuleLog] = {}
-        self.severities: Counter[str] = Counter()
         self.environments: Counter[str] = Counter()
         self.first_seen: float | None = None
         self.last_seen: float | None = None
-        # Request-phase examples waiting for their response; bounded, as examples are capped per rule.
-        self._awaiting: dict[str, list[Example]] = {}
-        # Rules already counted for a flow in progress: a rule seen in both phases counts once per flow.
-        self._counted: dict[str, set[str]] = {}
         self.app_ids: Counter[str] = Counter()  # public OAuth client ids of accepted /oauth/token calls
         self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
         self.secrets = KnownSecrets()  # (length, fingerprint) of secrets met: masked wherever they recur
+        self.findings = FindingLog(self.secrets)
+        self.rules = self.findings.rules  # rule id -> RuleLog (the same dict: readers keep this name)
+        self.severities = self.findings.severities
+        self.record = self.findings.record
+        self.retract = self.findings.retract
 
     def learn_secrets(self, ex: Exchange) -> None:
         """Remember the secrets this exchange carried (by length and fingerprint only)."""
@@ -142,17 +112,14 @@ class Session:
     def _token_state(self, credential: Credential) -> TokenState:
         state = self.tokens.get(credential.fingerprint)
         if state is None:
-            _make_room(self.tokens, MAX_TOKENS)
+            make_room(self.tokens, MAX_TOKENS)
             state = self.tokens[credential.fingerprint] = TokenState(credential)
         return state
 
     def observe(self, ex: Exchange, op: Operation | None) -> None:
         """Fold a completed exchange into the session."""
         self.flows += 1
-        self._counted.pop(ex.flow_id, None)
-        for example in self._awaiting.pop(ex.flow_id, ()):
-            example.status, example.request_id = ex.status, self._text(ex.request_id)
-            example.error_code, example.error_message = ex.error_code, self._text(ex.error_message)
+        self.findings.complete(ex)
         if not ex.is_api:
             return
         self.api_flows += 1
@@ -183,7 +150,7 @@ class Session:
             key = (ex.credential.fingerprint, op.category)
             rate = self.rates.get(key)
             if rate is None:
-                _make_room(self.rates, MAX_RATES)
+                make_room(self.rates, MAX_RATES)
                 rate = self.rates[key] = RateState()
             self._observe_rate(ex, rate)
 
@@ -236,57 +203,7 @@ class Session:
         if policy is not None or ex.status == 429:
             rate.history.append((ex.timestamp, rate.remaining, ex.status == 429))
 
-    def retract(self, flow_id: str, rules: frozenset[str]) -> None:
-        """Take back request-phase findings of a flow that its answer's findings replace."""
-        if rules:
-            _retract(self, flow_id, rules)
-
-    def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
-        """Count findings by rule and keep a few example flows."""
-        counted = self._counted.get(ex.flow_id)
-        if counted is None:
-            _make_room(self._counted, MAX_COUNTED)
-            counted = self._counted[ex.flow_id] = set()
-        for finding in findings:
-            if finding.rule in counted:
-                continue
-            counted.add(finding.rule)
-            log = self.rules.get(finding.rule)
-            if log is None:
-                log = self.rules[finding.rule] = RuleLog(finding)
-            log.count += 1
-            self.severities[finding.severity.value] += 1
-            if len(log.examples) < MAX_EXAMPLES:
-                example = Example(self._text(ex.method), clean_url(ex.url, self.secrets), ex.status,
-                                  ex.timestamp, finding.message, self._text(ex.request_id), ex.api_path,
-                                  ex.error_code, self._text(ex.error_message), ex.flow_id)
-                log.examples.append(example)
-                if ex.status is None and ex.error is None:  # live request phase: the response follows
-                    self._awaiting.setdefault(ex.flow_id, []).append(example)
-
 
 def _auth_failure(ex: Exchange) -> bool:
     """An answer that says the token itself was not accepted (401, or an expired-token code)."""
     return ex.status == 401 or ex.error_code in (Code.AUTHENTICATION_FAILED, Code.TOKEN_EXPIRED)
-
-
-def _retract(session: Session, flow_id: str, rules: frozenset[str]) -> None:
-    """Take back what record() counted for `flow_id` under these rules (a confirmed prediction)."""
-    counted = session._counted.get(flow_id)
-    for rule in rules & counted if counted else ():
-        counted.discard(rule)
-        log = session.rules.get(rule)
-        if log is None:
-            continue
-        log.count -= 1
-        session.severities[log.finding.severity.value] -= 1
-        log.examples = [e for e in log.examples if e.flow_id != flow_id]
-        if log.count <= 0:
-            del session.rules[rule]
-
-
-def _make_room(table: dict, limit: int) -> None:
-    """Forget the oldest entries of `table` (insertion order) so that one more fits within `limit`."""
-    while len(table) >= limit:
-        del table[next(iter(table))]
-
