@@ -23,7 +23,7 @@ from tests.cases import ALL_CASES  # noqa: E402
 
 
 def examples() -> dict[str, dict[str, object]]:
-    """Rule id -> the request, status, message and fix of its first hit case."""
+    """Rule id -> the request, status, essence, message and fix of its first hit case."""
     out: dict[str, dict[str, object]] = {}
     for case in ALL_CASES:
         if not case.is_hit or case.rule in out:
@@ -34,7 +34,7 @@ def examples() -> dict[str, dict[str, object]]:
             found = engine.analyze(ex)
         finding = next(f for f in found if f.rule == case.rule)
         out[case.rule] = {"case": case.name, "request": f"{ex.method} {ex.url}", "status": ex.status,
-                          "message": finding.message, "fix": finding.fix}
+                          "essence": finding.essence, "message": finding.message, "fix": finding.fix}
     return dict(sorted(out.items()))
 
 

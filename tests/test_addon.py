@@ -53,8 +53,8 @@ def test_insufficient_scope_flow_is_annotated(tctx, addon: Pinscope) -> None:
     f = scope_401()
     run(addon, f)
     assert rules_of(f) == ["insufficient-scope"]
-    assert f.comment.startswith("insufficient-scope: GET /v5/pins/{pin_id} needs ")
-    assert "Fix: " in f.comment
+    assert f.comment == "insufficient-scope: needs boards:read AND pins:read"  # rule id and essence
+    assert f.metadata["pinscope"][0]["message"].startswith("GET /v5/pins/{pin_id} needs ")
     assert f.marked == ":no_entry:"
     assert f.metadata["pinscope_context"]["operation"] == "GET /v5/pins/{pin_id}"
     assert flowfilter.parse("~comment insufficient-scope")(f)
@@ -234,7 +234,8 @@ def test_token_sent_elsewhere_is_analysed(tctx, addon: Pinscope) -> None:
     f = flow("GET", "/collect?t=pina_AMAFAKEACCESSTOKEN0000000000000000000000000001",
              host="analytics.example.com", token=None)
     run(addon, f)
-    assert "pinscope_context" not in f.metadata  # not an API call: no operation context
+    context = f.metadata["pinscope_context"]  # not an API call: no operation, but the leaked token
+    assert context["operation"] is None and context["token"] == "pina…fe2f13c7"
     if "token-leak" in addon.engine.rules:
         assert "token-leak" in rules_of(f)
 

@@ -11,25 +11,57 @@ from mitmproxy import io as mio
 from pinscope.annotate import annotate, comment_line, set_context, stored_findings
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
-from pinscope.findings import RenderedFinding
-from pinscope.rulebook import Severity
+from pinscope.findings import Finding, RenderedFinding, render
+from pinscope.rulebook import Severity, default_rules
 from tests.flowkit import error, flow
 
 
 def finding(rule: str = "insufficient-scope", severity: Severity = Severity.ERROR,
-            message: str = "GET /v5/pins/{pin_id} needs pins:read") -> RenderedFinding:
+            message: str = "GET /v5/pins/{pin_id} needs pins:read", essence: str = "missing pins:read"
+            ) -> RenderedFinding:
     return RenderedFinding(rule, severity, "A title for the rule", message, "Do the concrete thing.",
-                           "https://developers.pinterest.com/docs/", None)
+                           "https://developers.pinterest.com/docs/", None, essence)
 
 
-RATE = finding("rate-limited", Severity.ERROR, "429 in category org_read; reset in 12 s")
-WARN = finding("scope-not-granted", Severity.WARNING, "token lacks boards:read")
-INFO = finding("sandbox-host-in-use", Severity.INFO, "calls go to the sandbox")
+RATE = finding("rate-limited", Severity.ERROR, "429 in category org_read; reset in 12 s", "org_read, resets in 12 s")
+WARN = finding("scope-not-granted", Severity.WARNING, "token lacks boards:read", "missing boards:read")
+INFO = finding("sandbox-host-in-use", Severity.INFO, "calls go to the sandbox", "sandbox data")
 
 
-def test_comment_line_is_rule_message_fix_on_one_line() -> None:
-    f = finding(message="first\nsecond")
-    assert comment_line(f) == "insufficient-scope: first second Fix: Do the concrete thing."
+def test_comment_line_is_rule_id_and_essence_on_one_line() -> None:
+    assert comment_line(finding(essence="missing\nboards:read")) == "insufficient-scope: missing boards:read"
+
+
+def test_comment_line_of_a_finding_stored_before_essences_shows_its_message() -> None:
+    assert comment_line(finding(message="first\nsecond", essence="")) == "insufficient-scope: first second"
+
+
+@pytest.mark.parametrize(("rule", "variant", "params", "line"), [
+    ("insufficient-scope", "grant_known", {"operation": "GET /v5/boards", "scope_sets": "boards:read",
+     "token": "pina…28a73821", "granted": "pins:read", "missing": "boards:read"},
+     "insufficient-scope: missing boards:read"),
+    ("rate-limited", "default", {"operation": "GET /v5/ad_accounts", "category": "org_analytics", "reset": 42},
+     "rate-limited: org_analytics, resets in 42 s"),
+    ("sandbox-token-on-production", "issued", {"operation": "GET /v5/boards", "host": "api.pinterest.com",
+     "home_host": "api-sandbox.pinterest.com"}, "sandbox-token-on-production: use api-sandbox.pinterest.com"),
+])
+def test_comment_starts_with_rule_id_and_essence_never_method_or_path(
+        rule: str, variant: str, params: dict[str, object], line: str) -> None:
+    rendered = render(Finding(rule, params, variant), default_rules()[rule])
+    f = flow("GET", "/v5/boards", status=401)
+    annotate(f, [rendered])
+    assert f.comment == line
+    assert params["operation"] in rendered.message, "the full message keeps the operation"
+    assert f.metadata["pinscope"][0]["essence"] == line.split(": ", 1)[1]
+    assert f.metadata["pinscope"][0]["message"] == rendered.message and f.metadata["pinscope"][0]["fix"]
+
+
+def test_essence_params_are_cleaned_like_the_message() -> None:
+    token = "pina_" + "A" * 60  # a token-shaped param must not reach the comment raw
+    rendered = render(Finding("token-leak", {"kind": "access token", "tokens": token, "host": "evil.example\x1b[2J"}),
+                      default_rules()["token-leak"])
+    assert token not in rendered.essence and "\x1b" not in rendered.essence
+    assert rendered.essence.startswith("access token pina…")
 
 
 def test_annotate_writes_comment_marker_and_metadata() -> None:
@@ -38,7 +70,7 @@ def test_annotate_writes_comment_marker_and_metadata() -> None:
     assert f.comment.splitlines() == [comment_line(finding()), comment_line(WARN)]
     assert f.marked == ":no_entry:"
     assert f.metadata["pinscope"] == [finding().as_dict(), WARN.as_dict()]
-    assert {"rule", "severity", "title", "message", "fix", "docs"} <= set(f.metadata["pinscope"][0])
+    assert {"rule", "severity", "title", "message", "fix", "docs", "essence"} <= set(f.metadata["pinscope"][0])
 
 
 def test_existing_comment_is_kept_and_lines_are_not_duplicated() -> None:
@@ -130,7 +162,7 @@ def test_mitmproxy_filters_select_annotated_flows() -> None:
     assert matching("~comment insufficient-scope") == [scope]
     assert matching("~marker no_entry") == [scope, rate]
     assert matching("~marker information_source") == [plain]
-    assert matching("~meta rate") == [rate]
+    assert matching("~comment rate-limited") == [rate]
 
 
 def test_annotations_survive_saving_and_loading_flows() -> None:

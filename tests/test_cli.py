@@ -289,3 +289,27 @@ def test_an_internal_error_is_one_line_without_a_traceback(capsys, monkeypatch, 
     monkeypatch.setenv(cli.DEBUG_ENV, "1")
     with pytest.raises(RuntimeError, match="boom"):
         cli.main(["analyze", str(capture)])
+
+
+def closed_pipe(*argv: str) -> tuple[int, str]:
+    """Run the installed `pinscope` with a standard output whose reader has already gone; (status, stderr)."""
+    process = subprocess.Popen([str(PINSCOPE), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "COLUMNS": "80"})
+    process.stdout.close()  # as `| head` does once it has read enough
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    return process.wait(timeout=120), err
+
+
+def test_analyze_survives_a_closed_pipe(tmp_path: Path, capture: Path) -> None:
+    report = tmp_path / "r.json"
+    code, err = closed_pipe("analyze", str(capture), "--report", str(report))
+    assert code == 0 and "Traceback" not in err and "BrokenPipe" not in err, err
+    assert json.loads(report.read_text())["schema"] == "pinscope-report/1", "the report is still written"
+    code, err = closed_pipe("analyze", str(capture), "--fail-on", "error")
+    assert code == 1 and "at or above error" in err and "Traceback" not in err, "--fail-on still decides"
+
+
+def test_rules_survives_a_closed_pipe() -> None:
+    code, err = closed_pipe("rules")
+    assert code == 0 and err == ""

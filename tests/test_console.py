@@ -12,10 +12,11 @@ from pinscope import console as render
 from pinscope.catalog import default_catalog
 from pinscope.engine import Engine
 from pinscope.findings import RenderedFinding
-from pinscope.report import build_report
+from pinscope.report import Report, build_report
+from pinscope.report.model import RuleFindings
 from pinscope.rulebook import Severity, default_rules
 from pinscope.session import Session
-from tests.flowkit import SECRETS, T0
+from tests.flowkit import SECRETS, T0, error, flow
 from tests.test_report import run, scenario
 
 
@@ -114,3 +115,44 @@ def test_operation(method: str, path: str, expect: tuple[str, ...]) -> None:
     assert op.label in text
     for piece in expect:
         assert piece in text
+
+
+
+def narrow() -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, width=80, color_system=None), out
+
+
+def with_longest_rules(report: Report) -> Report:
+    """The report plus one finding for each of the longest rule ids."""
+    longest = sorted(default_rules().values(), key=lambda r: -len(r.id))[:4]
+    extra = [RuleFindings(rule=r.id, severity=r.severity, title=r.title, fix="Do this.", docs=str(r.docs),
+                          faq=None, count=1, flows=[]) for r in longest]
+    return report.model_copy(update={"findings": [*report.findings, *extra]})
+
+
+def test_rule_ids_are_never_cut_at_80_columns() -> None:
+    engine, _ = run(scenario())
+    report = with_longest_rules(build_report(engine.session, engine.catalog, generated_at=T0))
+    console, out = narrow()
+    render.print_summary(console, report)
+    rows = [line.split() for line in clean(out.getvalue()).splitlines()
+            if line.strip().split(" ")[0] in ("error", "warning", "info")]
+    assert {row[1] for row in rows} == {f.rule for f in report.findings}, "every id whole, none cut with …"
+    assert max(map(len, out.getvalue().splitlines())) <= 80
+
+
+def test_pinterest_newlines_and_wide_text_keep_panels_whole() -> None:
+    message = "Line one.\nLine two.\r\nLine\u2028three \u4e2d\u6587 ⚠️ \x1b[31mred"
+    flows = [flow("GET", "/v5/user_account", at=1, status=401, body=error(2, message), rid="rid\nx")]
+    engine, _ = run(flows)
+    console, out = narrow()
+    render.print_summary(console, build_report(engine.session, engine.catalog, generated_at=T0))
+    text = clean(out.getvalue())
+    assert "\x1b" not in text
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("╭─ authentication-failed"))
+    bottom = next(i for i in range(top, len(lines)) if lines[i].startswith("╰"))
+    assert all(line.startswith("│") and line.endswith("│") for line in lines[top + 1:bottom]), \
+        "\n".join(lines[top:bottom + 1])
+    assert "Line one. Line two. Line three" in " ".join(line.strip("│ ") for line in lines[top:bottom])

@@ -32,25 +32,64 @@ def analysed(tctx: taddons.context, *flows) -> None:
         tctx.addon.response(f)
 
 
-def test_priority_beats_json_only_for_flows_with_findings(tctx: taddons.context) -> None:
+def test_priority_beats_json_for_pinterest_api_flows_only(tctx: taddons.context) -> None:
     hit = flow("GET", "/v5/pins/1", status=401, body=error(3, "Not authorized"))
-    clean = flow("GET", "/v5/pins/2", body={"id": "2"})
-    analysed(tctx, hit, clean)
+    healthy = flow("GET", "/v5/pins/2", body={"id": "2"})
+    other = flow("GET", "/api/items", host="shop.example.com", token=None, body={"id": "2"})
+    analysed(tctx, hit, healthy, other)
     data = hit.response.content
     json_priority = contentviews.registry["json"].render_priority(
         data, Metadata(flow=hit, content_type="application/json"))
     assert VIEW.render_priority(data, Metadata(flow=hit, content_type="application/json")) > json_priority
-    assert VIEW.render_priority(clean.response.content, Metadata(flow=clean)) < 0
+    assert VIEW.render_priority(healthy.response.content, Metadata(flow=healthy)) > json_priority
+    assert VIEW.render_priority(other.response.content, Metadata(flow=other)) < 0
     assert VIEW.render_priority(data, Metadata()) < 0
 
 
-def test_auto_view_picks_pinterest_for_annotated_flows(tctx: taddons.context) -> None:
+def test_auto_view_picks_pinterest_for_api_flows_request_and_response(tctx: taddons.context) -> None:
     hit = flow("GET", "/v5/pins/1", status=401, body=error(3, "Not authorized"))
-    clean = flow("GET", "/v5/pins/2", body={"id": "2"})
-    analysed(tctx, hit, clean)
-    assert contentviews.prettify_message(hit.response, hit).view_name == "Pinterest"
-    assert contentviews.prettify_message(hit.request, hit).view_name == "Pinterest"
-    assert contentviews.prettify_message(clean.response, clean).view_name == "JSON"
+    healthy = flow("GET", "/v5/pins/2", body={"id": "2"})
+    other = flow("GET", "/api/items", host="shop.example.com", token=None, body={"id": "2"})
+    analysed(tctx, hit, healthy, other)
+    for f in (hit, healthy):
+        assert contentviews.prettify_message(f.response, f).view_name == "Pinterest"
+        assert contentviews.prettify_message(f.request, f).view_name == "Pinterest"
+    view = contentviews.prettify_message(healthy.response, healthy).text
+    assert "no findings" in view and "operation: GET /v5/pins/{pin_id}" in view and "token: pina…" in view
+    assert "rate-limit category: org_read" in view and "required scopes: " in view
+    assert contentviews.prettify_message(other.response, other).view_name == "JSON"
+
+
+def test_request_without_body_still_shows_findings_and_context(tctx: taddons.context) -> None:
+    f = flow("GET", "/v5/pins/1", status=401, body=error(3, "Not authorized"))
+    analysed(tctx, f)
+    view = contentviews.prettify_message(f.request, f)
+    assert view.view_name == "Pinterest" and f.request.content == b""
+    assert "- rule: insufficient-scope" in view.text and "operation: GET /v5/pins/{pin_id}" in view.text
+
+
+def test_every_line_fits_the_pane_even_the_longest_docs_url() -> None:
+    long_url = "https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/"
+    f = flow("GET", "/v5/boards", status=401, body=error(2, "Authentication failed."))
+    f.metadata["pinscope"] = [{"rule": "token-leak", "severity": "error", "title": "t", "message": "m " * 70,
+                               "fix": "x", "docs": long_url}]
+    f.metadata["pinscope_context"] = {"operation": "GET /v5/ad_accounts/{ad_account_id}/campaigns/analytics",
+                                      "scopes": [["ads:read", "boards:read", "pins:read", "user_accounts:read"]] * 3,
+                                      "token": "pina…28a73821"}
+    header = VIEW.prettify(b"", Metadata(flow=f)).split("\n\n")[0]
+    assert max(len(line) for line in header.splitlines()) <= WIDTH <= 80
+    docs = header.split("docs: ", 1)[1].split("\n")
+    assert "".join(line.strip() for line in docs[:2]) == long_url, "cut after a slash, whole when joined"
+    assert docs[0].endswith("/")
+
+
+def test_token_leak_flow_names_the_leaked_token(tctx: taddons.context) -> None:
+    leak = flow("GET", "/v1/events", host="collect.tracker.example", status=204)
+    analysed(tctx, leak)
+    assert [item["rule"] for item in leak.metadata["pinscope"]] == ["token-leak"]
+    text = contentviews.prettify_message(leak.request, leak).text
+    assert "token: pina…" in text and "token: none" not in text
+    assert leak.metadata["pinscope_context"]["token"] in leak.metadata["pinscope"][0]["message"]
 
 
 def test_prettify_shows_findings_context_and_pretty_body(tctx: taddons.context) -> None:
@@ -114,3 +153,11 @@ def test_findings_are_shown_worst_first() -> None:
     ]
     text = VIEW.prettify(f.response.content, Metadata(flow=f))
     assert text.index("rule: insufficient-scope") < text.index("rule: scope-not-granted")
+
+
+def test_long_body_lines_fold_and_keep_every_word() -> None:
+    said = "Your token does not have sufficient permissions to perform this operation. " * 3
+    text = VIEW.prettify(json.dumps({"code": 3, "message": said}).encode(), Metadata())
+    body = text.split("\n\n", 1)[1]
+    assert max(len(line) for line in text.splitlines()) <= WIDTH
+    assert " ".join(body.split()) == " ".join(json.dumps({"code": 3, "message": said}, indent=2).split())

@@ -130,7 +130,7 @@ def test_report_forecast_numbers() -> None:
     assert f.reset_at is not None and f.exhausts_at < f.reset_at and f.exhausts_before_reset
     markdown = render_markdown(report)
     assert "### Forecast" in markdown
-    assert "| org_read | " + f.token + " | 20.0 req/s | 3 of 10 | 60 s | 0.15 s | runs out before reset |" \
+    assert "| org_read | " + f.token + " | 20 req/s | 3 of 10 | 60 s | 150 ms | runs out before the reset |" \
         in markdown
 
 
@@ -140,7 +140,8 @@ def test_terminal_summary_names_the_forecast() -> None:
     print_summary(Console(file=out, width=100, color_system=None),
                   build_report(engine.session, engine.catalog, generated_at=T0 + 60))
     assert "Forecast org_read pina…" in out.getvalue()
-    assert "20.0 req/s, 3 of 10 left, runs out in 0.15 s, resets in 60 s" in out.getvalue()
+    assert "20 req/s, 3 of 10 left, runs out in 150 ms, resets in 60 s: runs out before the reset" in \
+        " ".join(out.getvalue().split())
 
 
 def chart_of(flows: list, category: str = "org_read") -> str:
@@ -159,7 +160,7 @@ def test_html_chart_draws_the_projection_to_zero() -> None:
     last = re.findall(r'<circle class="point s0" cx="([\d.]+)" cy="([\d.]+)"', chart)[-1]
     assert (x1, y1) == tuple(map(float, last)) and x2 > x1 and y2 > y1  # from the last point down to 0
     assert x2 == pytest.approx(700.0)  # the time axis reaches the projected exhaustion
-    assert "over 0.45 s" in chart and "runs out before reset" in chart and "dotted to zero" in chart
+    assert "over 450 ms" in chart and "runs out before the reset" in chart and "dotted to zero" in chart
 
 
 def test_html_chart_has_no_projection_for_a_slow_pace() -> None:

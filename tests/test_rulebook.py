@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ docs = "https://developers.pinterest.com/docs/faqs/faqs/"
 default = "{{operation}} did {{thing}}"
 other = "{{operation}} did the other thing"
 
+[essence]
+default = "did {{thing}}"
+
 [fix]
 default = "Do {{thing}} differently."
 '''
@@ -37,7 +41,7 @@ def test_packaged_rules_load_and_match_their_file_names() -> None:
     assert len(rules) >= 16
     for rule_id, rule in rules.items():
         assert rule.id == rule_id and (rules_dir() / f"{rule_id}.toml").is_file()
-        assert "default" in rule.message and "default" in rule.fix
+        assert "default" in rule.message and "default" in rule.fix and "default" in rule.essence
         assert str(rule.docs).startswith("https://")
 
 
@@ -51,6 +55,10 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     ('id = "broken-rule"\nseverity = ', "Invalid"),  # TOML syntax
     (GOOD.format(id="broken-rule").replace('severity = "warning"', 'severity = "fatal"'), "severity"),
     (GOOD.format(id="broken-rule").replace("[fix]\ndefault", "[fix]\nother"), "fix"),
+    (GOOD.format(id="broken-rule").replace("[essence]\ndefault", "[essence]\nother"), "essence"),
+    (GOOD.format(id="broken-rule").replace("[essence]\n", "[essence]\ntypo = 'x'\n"), "typo"),
+    (GOOD.format(id="broken-rule").replace('default = "did {thing}"', 'default = "did {thing"'), "essence"),
+    (GOOD.format(id="broken-rule").replace('[essence]\ndefault = "did {thing}"\n', ""), "essence"),
     (GOOD.format(id="broken-rule").replace("A perfectly fine title", "Hm"), "title"),
     ('colour = "red"\n' + GOOD.format(id="broken-rule"), "colour"),
     (GOOD.format(id="broken-rule").replace('"{operation} did the other thing"', '"{operation did"'), "message"),
@@ -84,11 +92,23 @@ def test_render_is_lenient_and_falls_back_to_default() -> None:
     rule = Rule.model_validate({
         "id": "x-rule", "severity": "info", "title": "Some title", "summary": "Something it detects.",
         "docs": "https://example.com/", "message": {"default": "{a} and {b}", "alt": "alt {a}"}, "fix": "fix {a}",
+        "essence": {"default": "short {a}", "alt": "alt short {b}"},
     })
     assert rule.render("message", "default", {"a": 1}) == "1 and {b}"
     assert rule.render("message", "alt", {"a": 1}) == "alt 1"
     assert rule.render("message", "no-such-variant", {"a": 1, "b": 2}) == "1 and 2"
     assert rule.render("fix", "alt", {"a": "x"}) == "fix x"
+    assert rule.render("essence", "alt", {"a": 1}) == "alt short {b}"
+    assert rule.render("essence", "no-such-variant", {"a": 1}) == "short 1"
+
+
+def test_every_packaged_essence_is_short_and_names_no_method_or_path() -> None:
+    """The essence is what mitmweb's narrow column shows: a few words, never `{operation}` again."""
+    for rule in default_rules().values():
+        for variant, text in rule.essence.items():
+            assert len(text) <= 64, f"{rule.id} [{variant}]: essence template longer than 64 characters"
+            assert not {"operation", "method", "path", "url"} & {
+                name for _, name, _, _ in string.Formatter().parse(text) if name}, f"{rule.id} [{variant}]"
 
 
 def test_severity_order_and_markers() -> None:

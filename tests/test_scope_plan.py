@@ -42,12 +42,13 @@ def catalog(*ops: Operation) -> Catalog:
 
 
 def session(cat: Catalog, calls: dict[str, int], grants: dict[str, set[str]] | None = None) -> Session:
-    """A session that called operations (by id) and saw these grants (by fingerprint)."""
+    """A session that called operations (by id) and saw these grants (by fingerprint); each token made every call."""
     s = Session()
     for op_id, requests in calls.items():
         s.operations[cat.by_id[op_id].label] = OperationStats(requests=requests)
     for fingerprint, scopes in (grants or {}).items():
-        s.tokens[fingerprint] = TokenState(Credential("access", "pina", fingerprint), scopes=F(scopes))
+        s.tokens[fingerprint] = TokenState(Credential("access", "pina", fingerprint), scopes=F(scopes),
+                                           operations=set(calls))
     return s
 
 
@@ -303,3 +304,19 @@ def test_html_section_shows_the_plan_escaped() -> None:
 
 def test_html_has_no_plan_section_without_calls() -> None:
     assert 'id="scope-plan"' not in render_html(build_report(Session(), REAL, generated_at=0))
+
+
+def test_a_token_is_fitted_against_its_own_calls() -> None:
+    cat = catalog(op("x", {"a"}), op("y", {"b"}))
+    s = session(cat, {"x": 1, "y": 1}, {"reader": {"a"}, "writer": {"b"}})
+    s.tokens["reader"].operations, s.tokens["writer"].operations = {"x"}, {"y"}
+    fits = {t.fingerprint: t for t in plan_scopes(s, cat).tokens}
+    # The session needs a and b; each token made only the call its grant covers: nothing is missing.
+    assert plan_scopes(s, cat).scopes == F({"a", "b"})
+    assert fits["reader"].missing == () and fits["writer"].missing == ()
+    # Excessive is the app's question: the session needs a and b, so neither grant holds one too many.
+    assert fits["reader"].excessive == F() and fits["writer"].excessive == F()
+    s.tokens["writer"].scopes = F({"b", "c"})
+    assert next(t for t in plan_scopes(s, cat).tokens if t.fingerprint == "writer").excessive == F({"c"})
+    s.tokens["reader"].operations = {"x", "y"}  # now it called y as well, without b
+    assert plan_scopes(s, cat).tokens[0].lacks == F({"b"})

@@ -15,6 +15,8 @@ from mitmproxy.log import ALERT
 
 from pinscope import addon_options as options
 from pinscope import annotate, banner, contentview, exchange
+from pinscope.dashboard.live import OPTIONS as DASHBOARD_OPTIONS, LiveDashboard
+from pinscope.demo import CONTROL_HOST
 from pinscope.engine import SILENCE_HEADER, Engine
 from pinscope.findings import RenderedFinding
 from pinscope.untrusted import describe_error
@@ -54,6 +56,7 @@ class Pinscope:
         self.console: Any = None  # a rich Console, created on first use (tests pass their own)
         self.failed_hooks: set[str] = set()
         self.running_ = False  # set by running(); see options.one_line_at_startup()
+        self.dashboard = LiveDashboard()  # serving from running() to done() when pinscope_dashboard is set
         # flow id -> (request_key, request-phase Exchange): the response phase reuses its request fields.
         self._pending: dict[str, tuple[tuple[object, ...], exchange.Exchange]] = {}
 
@@ -72,12 +75,18 @@ class Pinscope:
                                                        "pinscope_report")
             if "pinscope_terminal" in updated:
                 self.terminal = ctx.options.pinscope_terminal
+            if "pinscope_dashboard_port" in updated:
+                options.dashboard_port(ctx.options.pinscope_dashboard_port)
+        if self.running_ and updated & DASHBOARD_OPTIONS:  # changed in mitmweb's options: serve it anew
+            self.dashboard.off()
+            self.dashboard.on(self.engine, ctx.options, ctx.master)
 
     def running(self) -> None:
-        """With pinscope_banner, say where mitmproxy really listens (warning for exposed addresses)."""
+        """With pinscope_banner, say where mitmproxy really listens; with pinscope_dashboard, serve it."""
         self.running_ = True
         if ctx.options.pinscope_banner:
             banner.announce(ctx.master, ctx.options, logger)
+        self.dashboard.on(self.engine, ctx.options, ctx.master)
 
     @never_raises
     def request(self, flow: http.HTTPFlow) -> None:
@@ -100,6 +109,8 @@ class Pinscope:
         before = self._recall(flow)
         if before is not None or _analyzed(flow):
             self._analyze(flow, completed=True, before=before)
+        else:
+            self._count_other(flow)
 
     @never_raises
     def error(self, flow: http.HTTPFlow) -> None:
@@ -108,6 +119,24 @@ class Pinscope:
             before = self._recall(flow)
             if before is not None or _analyzed(flow):
                 self._analyze(flow, completed=True, before=before)
+            else:
+                self._count_other(flow)
+
+    def _count_other(self, flow: http.HTTPFlow) -> None:
+        """Other traffic is a flow of the session too (offline analysis counts it); the demo's plumbing is not."""
+        if exchange.pretty_host(flow.request) != CONTROL_HOST:
+            self.engine.session.flows += 1
+
+    @never_raises
+    def http_connect_error(self, flow: http.HTTPFlow) -> None:
+        """A CONNECT to a Pinterest API host mitmproxy could not open (eager connections): no request
+        follows, so the tunnel itself is diagnosed (pinterest-unreachable) and shown in mitmweb's list."""
+        if exchange.pretty_host(flow.request).lower() not in exchange.API_HOSTS:
+            return
+        self._analyze(flow, completed=True)
+        view = ctx.master.addons.get("view")  # mitmweb and mitmproxy's console; mitmdump has none
+        if view is not None:
+            view.add([flow])
 
     def _recall(self, flow: http.HTTPFlow) -> exchange.Exchange | None:
         """The flow's request-phase Exchange, if its request is still the one analysed then."""
@@ -120,7 +149,7 @@ class Pinscope:
         if SILENCE_KEY in flow.metadata:
             ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
-        if ex.is_api and (before is None or annotate.CONTEXT_KEY not in flow.metadata):
+        if (ex.is_api or ex.leaked) and (before is None or annotate.CONTEXT_KEY not in flow.metadata):
             annotate.set_context(flow, ex, self.engine.match(ex))  # from the request alone: set once
         annotate.annotate(flow, findings)
         if self.terminal and completed:
@@ -170,6 +199,7 @@ class Pinscope:
     @never_raises
     def done(self) -> None:
         """Write the report pinscope_report names (else a fallback, exiting non-zero); print the summary."""
+        self.dashboard.off()
         if self.report_path is None and not self.terminal:
             return
         from pinscope.report_at_exit import report_at_exit

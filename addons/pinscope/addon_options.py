@@ -33,6 +33,12 @@ def declare(loader: Loader) -> None:
     loader.add_option("pinscope_banner", bool, False,
                       "Once running, say where the proxy and the web UI really listen, warning for "
                       "addresses other machines can reach (pinscope web and dump set it).")
+    loader.add_option("pinscope_dashboard", bool, False,
+                      "Serve a live dashboard of the session (the report, updated every second) on its own "
+                      "port, guarded by a random token in its URL (pinscope web and the demo set it).")
+    loader.add_option("pinscope_dashboard_port", int, 0, "The live dashboard's port (0: any free port).")
+    loader.add_option("pinscope_dashboard_host", str, "127.0.0.1",
+                      "The live dashboard's address: this machine only, unless you change it.")
 
 
 @contextlib.contextmanager
@@ -57,6 +63,14 @@ def settings(options: Any, rule_ids: set[str]) -> Settings:
         silence=_silence(options.pinscope_silence, rule_ids),
         min_severity=_severity(options.pinscope_min_severity),
     )
+
+
+def dashboard_port(value: int) -> int:
+    """A port number, or 0 for any free port."""
+    if not 0 <= value <= 65535:
+        raise exceptions.OptionsError(
+            f"pinscope_dashboard_port must be 0 (any free port) to 65535, not {value}")
+    return value
 
 
 def report_path(value: str, error: type[Exception], what: str) -> Path | None:

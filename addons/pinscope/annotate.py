@@ -19,8 +19,13 @@ MARKERS = {severity.marker: severity for severity in Severity}
 
 
 def comment_line(finding: RenderedFinding) -> str:
-    """`<rule-id>: <message> Fix: <fix>` on one line (the rule id first, for mitmweb's column)."""
-    return " ".join(f"{finding.rule}: {finding.message} Fix: {finding.fix}".split())
+    """`<rule-id>: <essence>` on one line, e.g. `insufficient-scope: missing boards:read`.
+
+    Only the essence: mitmweb's comment column shows every line side by side, and the method and
+    path sit in their own columns; the full message and fix are in the metadata and the Pinterest
+    view. A finding stored before essences existed shows its message instead.
+    """
+    return " ".join(f"{finding.rule}: {finding.essence or finding.message}".split())
 
 
 def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
@@ -47,8 +52,15 @@ def set_context(flow: http.HTTPFlow, ex: Exchange, match: Match | None) -> None:
         "scopes": [sorted(s) for s in op.scope_sets] if op else None,
         "category": op.category if op else None,
         "sandbox": op.sandbox if op else None,
-        "token": ex.credential.label if ex.credential else None,
+        "token": _token_label(ex),
     }
+
+
+def _token_label(ex: Exchange) -> str | None:
+    """The call's credential; without one, the Pinterest tokens found in the request (a leak's)."""
+    if ex.credential is not None:
+        return ex.credential.label
+    return ", ".join(dict.fromkeys(token.label for _, token in ex.leaked)) or None
 
 
 def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:

@@ -66,6 +66,17 @@ def lines(listening: Listening) -> list[tuple[int, str]]:
     return said
 
 
+def dashboard_lines(host: str, url: str) -> list[tuple[int, str]]:
+    """The live dashboard's address (its token included, as mitmweb prints its own), warning when exposed."""
+    said = [(logging.INFO, f"pinscope: dashboard {url} ({_reach([(host, 0)])}; the session as the report "
+                           f"shows it, updated live)")]
+    if not is_loopback(host):
+        said.append((logging.WARNING, f"pinscope: WARNING: reachable from other machines: dashboard on "
+                                      f"{host or 'every interface'} (set pinscope_dashboard_host=127.0.0.1 "
+                                      f"unless you mean it)"))
+    return said
+
+
 def _reach(addresses: list[Address] | tuple[Address, ...]) -> str:
     if all(is_loopback(host) for host, _ in addresses):
         return "this machine only"

@@ -63,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of standard output left (`pinscope rules | head`): not a failure
+        from pinscope.terminal import discard_stdout  # imported only on this path
+
+        discard_stdout()
+        return 0
     except Exception as err:  # noqa: BLE001 - the last resort: one line, never a traceback
         if os.environ.get(DEBUG_ENV):
             raise

@@ -14,7 +14,8 @@ from pinscope.catalog import Operation
 from pinscope.findings import RenderedFinding
 from pinscope.timefmt import format_time
 from pinscope.report.model import Report
-from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_sentence, operations_called, url_note)
+from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_line, operations_called, url_note)
+from pinscope.report.units import duration
 from pinscope.rulebook import Rule, Severity
 from pinscope.untrusted import clean, clean_url
 
@@ -48,7 +49,7 @@ def finding_line(console: Console, method: str, url: str, status: int | None,
 def print_summary(console: Console, report: Report) -> None:
     """The end-of-session summary: counts, a findings table, a panel per error rule with its fix."""
     s = report.summary
-    span = f" over {s.time_span.seconds:g} s" if s.time_span else ""
+    span = f" over {duration(s.time_span.seconds)}" if s.time_span else ""
     env = s.environments
     console.print(_text(f"pinscope: {s.flows} flows, {s.pinterest_flows} to the Pinterest API "
                         f"(production {env.production}, sandbox {env.sandbox}){span}", "bold"))
@@ -59,7 +60,12 @@ def print_summary(console: Console, report: Report) -> None:
     console.print(Text.assemble((f"{sev.error} error", STYLE[Severity.ERROR]), ", ",
                                 (f"{sev.warning} warning", STYLE[Severity.WARNING]), ", ",
                                 (f"{sev.info} info", STYLE[Severity.INFO])))
-    table = Table("Severity", "Rule", "Count", "Title", title="Findings", box=box.SIMPLE_HEAD)
+    table = Table(title="Findings", box=box.SIMPLE_HEAD)
+    # Rule ids are what --silence takes: never cut, as in print_rules; the title folds instead.
+    table.add_column("Severity", no_wrap=True)
+    table.add_column("Rule", no_wrap=True, min_width=max(len(f.rule) for f in report.findings))
+    table.add_column("Count", no_wrap=True, justify="right")
+    table.add_column("Title", ratio=1)
     for f in report.findings:
         table.add_row(_text(f.severity.value, STYLE[f.severity]), _text(f.rule, "bold"),
                       _text(f.count), _text(f.title))
@@ -88,7 +94,7 @@ def _forecast_lines(console: Console, report: Report) -> None:
         for f in r.forecasts:
             if f.warns:
                 console.print(Text.assemble((f"Forecast {r.category} ", "yellow"),
-                                            f"{f.token}: {forecast_sentence(f)}"))
+                                            f"{f.token}: {forecast_line(f)}"))
 
 
 def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:

@@ -16,8 +16,10 @@ from pinscope.tokens import mask, parse_authorization
 from pinscope.masking import KnownSecrets, mask_secrets
 from pinscope.untrusted import MAX_HEADER_CHARS, strip_controls
 
-WIDTH = 100  # columns of the findings header
-PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for flows with findings
+# Columns of the findings header: mitmweb's detail pane shows about 85 at 13 px in a 1600 px window,
+# so folding at 80 leaves no line to scroll sideways (tests/e2e/test_browser_mitmweb.py measures it).
+WIDTH = 80
+PRIORITY = 3.0  # above json (1) and graphql (2): chosen automatically for Pinterest API flows
 
 
 class PinterestContentview(Contentview):
@@ -30,13 +32,14 @@ class PinterestContentview(Contentview):
         flow_meta = metadata.flow.metadata if metadata.flow is not None else {}
         lines = _findings_lines(flow_meta.get(FINDINGS_KEY) or [])
         lines += _context_lines(flow_meta.get(CONTEXT_KEY) or {})
-        lines += ["", _body(data, metadata.content_type, _flow_secrets(metadata))]
+        body = _body(data, metadata.content_type, _flow_secrets(metadata))
+        lines += ["", *(folded for line in body.splitlines() for folded in _folded(line))]
         return "\n".join(lines)
 
     def render_priority(self, data: bytes, metadata: Metadata) -> float:
-        """High for flows pinscope annotated with findings; never chosen for any other data."""
+        """High for Pinterest API calls (healthy ones too) and flows with findings; never for others."""
         flow = metadata.flow
-        if flow is not None and flow.metadata.get(FINDINGS_KEY):
+        if flow is not None and (flow.metadata.get(FINDINGS_KEY) or flow.metadata.get(CONTEXT_KEY)):
             return PRIORITY
         return -1
 
@@ -62,21 +65,39 @@ def _rank(item: dict[str, Any]) -> int:
     return {"error": 0, "warning": 1, "info": 2}.get(str(item.get("severity")), 3)
 
 
-def _wrapped(head: str, text: str) -> list[str]:
-    """Long messages and fixes folded at WIDTH so mitmweb's pane needs no sideways scrolling."""
-    return textwrap.wrap(text, WIDTH, initial_indent=head, subsequent_indent="    ",
-                         break_long_words=False, break_on_hyphens=False) or [head.rstrip()]
+def _wrapped(head: str, text: str, indent: str = "    ") -> list[str]:
+    """Long messages and fixes folded at WIDTH so mitmweb's pane needs no sideways scrolling; a word
+    longer than a line (a docs URL) is cut after a `/` where it can be, else at the width."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=head, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False) or [head.rstrip()]
+    out: list[str] = []
+    for line in lines:
+        while len(line) > WIDTH:
+            cut = line.rfind("/", len(indent) + 1, WIDTH) + 1 or WIDTH
+            out.append(line[:cut])
+            line = indent + line[cut:]
+        out.append(line)
+    return out
+
+
+def _folded(line: str) -> list[str]:
+    """A body line longer than WIDTH (a long JSON string) folded, continuing 4 columns further in:
+    this view is for reading; the JSON and raw views keep the body as sent."""
+    if len(line) <= WIDTH:
+        return [line]
+    indent = line[:len(line) - len(line.lstrip(" "))]
+    return _wrapped(indent, line.strip(), indent + "    ")
 
 
 def _context_lines(context: dict[str, Any]) -> list[str]:
     scope_sets = context.get("scopes")
     sandbox = context.get("sandbox")
     return [
-        f"operation: {context.get('operation') or 'not a known Pinterest API operation'}",
-        f"required scopes: {_scope_text(scope_sets)}",
+        *_wrapped("operation: ", context.get("operation") or "not a known Pinterest API operation"),
+        *_wrapped("required scopes: ", _scope_text(scope_sets)),
         f"rate-limit category: {context.get('category') or 'unknown'}",
         f"sandbox: {'unknown' if sandbox is None else 'available' if sandbox else 'not available'}",
-        f"token: {context.get('token') or 'none'}",
+        *_wrapped("token: ", context.get("token") or "none"),
     ]
 
 

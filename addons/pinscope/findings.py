@@ -44,6 +44,7 @@ class RenderedFinding:
     fix: Clean
     docs: str
     faq: str | None
+    essence: Clean = Clean("")  # the comment's headline after the rule id (`missing boards:read`)
     replaces: tuple[str, ...] = ()  # see Finding.replaces; not part of what is shown
 
     def as_dict(self) -> dict[str, str | None]:
@@ -56,6 +57,7 @@ class RenderedFinding:
             "fix": self.fix,
             "docs": self.docs,
             "faq": self.faq,
+            "essence": self.essence,
         }
 
 
@@ -74,6 +76,7 @@ def render(finding: Finding, rule: Rule, known: KnownSecrets | None = None) -> R
         fix=Clean(rule.render("fix", finding.variant, params)),
         docs=str(rule.docs),
         faq=rule.faq,
+        essence=Clean(rule.render("essence", finding.variant, params)),
         replaces=finding.replaces,
     )
 

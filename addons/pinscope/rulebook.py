@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator,
+                      model_validator)
 
 from pinscope.paths import rules_dir
 
@@ -48,6 +49,9 @@ class Rule(BaseModel):
     title: Annotated[str, Field(min_length=5, max_length=100)]
     summary: Annotated[str, Field(min_length=10)]  # what the rule detects, for `pinscope rules ID`
     message: dict[str, Template]  # headline templates by variant; "default" is required
+    # The few words after the rule id in mitmweb's comment column (`missing {missing}`): what is
+    # wrong or what to do, without the method and path the flow list already shows.
+    essence: dict[str, Template]
     fix: dict[str, Template]  # fix templates by variant; "default" is required
     docs: HttpUrl
     faq: str | None = None  # the FAQ question this rule answers, when there is one
@@ -56,7 +60,7 @@ class Rule(BaseModel):
     # A name the rule does not declare is looked up in rules/shared/phrases.toml.
     phrases: dict[str, Template] = Field(default_factory=dict)
 
-    @field_validator("message", "fix", mode="before")
+    @field_validator("message", "essence", "fix", mode="before")
     @classmethod
     def _variants(cls, value: object) -> object:
         """A plain string is the default variant."""
@@ -68,7 +72,7 @@ class Rule(BaseModel):
         """Every phrase must parse as a template."""
         return _parsed(value)
 
-    @field_validator("message", "fix")
+    @field_validator("message", "essence", "fix")
     @classmethod
     def _has_default(cls, value: dict[str, str]) -> dict[str, str]:
         """Every template table needs a default, and every template must parse."""
@@ -78,11 +82,19 @@ class Rule(BaseModel):
             list(string.Formatter().parse(text))  # raises ValueError on a broken `{`
         return value
 
+    @model_validator(mode="after")
+    def _essence_variants_exist(self) -> Rule:
+        """An essence variant must be one the message or the fix declares (a typo would be dead text)."""
+        unknown = sorted(set(self.essence) - set(self.message) - set(self.fix))
+        if unknown:
+            raise ValueError(f"essence: variant(s) {', '.join(unknown)} not in [message] or [fix]")
+        return self
+
     def placeholders(self) -> set[str]:
         """Every `{name}` the templates use."""
         return {
             name
-            for text in (*self.message.values(), *self.fix.values())
+            for text in (*self.message.values(), *self.essence.values(), *self.fix.values())
             for _, name, _, _ in string.Formatter().parse(text)
             if name
         }
@@ -95,7 +107,7 @@ class Rule(BaseModel):
 
     def render(self, table: str, variant: str, params: dict[str, object]) -> str:
         """Fill a template; a missing parameter shows as `{name}` rather than failing."""
-        templates = self.message if table == "message" else self.fix
+        templates = {"message": self.message, "essence": self.essence}.get(table, self.fix)
         return templates.get(variant, templates["default"]).format_map(_Lenient(params))
 
 

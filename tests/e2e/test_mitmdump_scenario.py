@@ -82,7 +82,7 @@ def test_each_call_gets_exactly_its_rules(played: Played, index: int) -> None:
     lines = flow.comment.splitlines()
     assert len(lines) == len(findings)
     worst_first = sorted(findings, key=lambda f: Severity(f["severity"]).rank)
-    assert all(line.startswith(f"{f['rule']}: ") and "Fix: " in line for line, f in zip(lines, worst_first))
+    assert lines == [f"{f['rule']}: {f['essence']}" for f in worst_first]
     worst = min((Severity(f["severity"]) for f in findings), key=lambda s: s.rank)
     assert flow.marked == MARKERS[worst.value]
 
@@ -94,7 +94,7 @@ def test_insufficient_scope_names_operation_scopes_and_token(played: Played) -> 
     reader = played.wallet["reader"]
     assert "GET /v5/boards" in finding["message"] and "boards:read" in finding["message"]
     assert classify_token(reader).label in finding["message"]
-    assert flow.comment.splitlines()[0].startswith("insufficient-scope: GET /v5/boards")  # the error first
+    assert flow.comment.splitlines()[0] == "insufficient-scope: missing boards:read"  # the error first
     assert flow.marked == ":no_entry:"
     context = flow.metadata["pinscope_context"]
     assert (context["operation"], context["scopes"], context["category"]) == \

@@ -7,11 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from pinscope.analyze import analyze_path
 from pinscope.commands import CommandError
 from pinscope.console import print_summary
+from pinscope.terminal import Terminal
 from pinscope.detectors import Settings
 from pinscope.report import build_report, check_report_path, write_report
 from pinscope.rulebook import Severity, default_rules
@@ -76,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     refuse_overwriting(args.capture, report_paths)
     engine = analyze_path(args.capture, settings)
     report = build_report(engine.session, engine.catalog)
-    out = Console()
+    out = Terminal()  # `| head`: the reports are still written and the status stands
     print_summary(out, report)
     for path in report_paths:
         written = write_report(report, path)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 import pinscope
 from pinscope.commands import CommandError
+from pinscope.demo import CONTROL_HOST
 
 LOCALHOST = "127.0.0.1"
 
@@ -21,6 +23,19 @@ def entry_script() -> Path:
     return path
 
 
+def simulator_script() -> Path:
+    """The `-s` script that mounts the Pinterest simulator inside mitmproxy (pinscope/demo/mitm_sim.py)."""
+    return Path(pinscope.__file__).resolve().parent / "demo" / "mitm_sim.py"
+
+
+def simulator_args(rate_scale: float | None = None) -> list[str]:
+    """mitmproxy arguments mounting the simulator (needs connection_strategy=lazy, see simulator.mount)."""
+    args = ["-s", str(simulator_script()), "--set", "connection_strategy=lazy"]
+    if rate_scale is not None:
+        args += ["--set", f"pinscope_sim_rate_scale={rate_scale}"]
+    return args
+
+
 def tool_command(tool: str) -> list[str]:
     """How to start a mitmproxy tool from this interpreter's environment (a venv included)."""
     bindir = Path(sys.executable).parent
@@ -30,6 +45,18 @@ def tool_command(tool: str) -> list[str]:
             return [str(candidate)]
     return [sys.executable, "-c",
             f"import sys; from mitmproxy.tools.main import {tool}; sys.exit({tool}())"]
+
+
+SIMULATOR_FLAG = "--simulator"
+SIMULATOR_HELP = (f"answer api.pinterest.com and api-sandbox.pinterest.com from pinscope's Pinterest API simulator "
+                  f"inside the proxy, so your own client, unchanged, rehearses offline; get a token with "
+                  f"POST https://{CONTROL_HOST}/_sim/token (app_id, scope) through the proxy")
+
+
+def wants_simulator(args: Namespace) -> tuple[bool, list[str]]:
+    """(--simulator given, the mitmproxy arguments without it): also after pinscope's `--` separator."""
+    extra = list(args.mitmproxy_args)
+    return bool(args.simulator) or SIMULATOR_FLAG in extra, [arg for arg in extra if arg != SIMULATOR_FLAG]
 
 
 PRIVATE_UMASK = 0o077  # what the tool writes (`-w` captures, HAR, reports) holds raw tokens: owner only

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from rich.console import Console
 
 from pinscope.commands import CommandError
 from pinscope.console import print_rule, print_rules
+from pinscope.terminal import Terminal
 from pinscope.rulebook import default_examples, default_rules
 
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the rule table or one rule."""
     rules = default_rules()
-    console = Console()
+    console = Terminal()
     if args.rule_id is None:
         print_rules(console, rules.values())
         return 0

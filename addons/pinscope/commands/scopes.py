@@ -6,12 +6,12 @@ import argparse
 import re
 from urllib.parse import urlsplit
 
-from rich.console import Console
 
 from pinscope.analyze import analyze_path
 from pinscope.catalog import default_catalog
 from pinscope.commands import CommandError
 from pinscope.console import print_operation, print_scope_plan
+from pinscope.terminal import Terminal
 from pinscope.report.plan import session_scope_plan
 
 METHOD = re.compile(r"^[A-Za-z]{3,7}$")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"unknown operation {method} /v5{path}: that path allows "
                                f"{', '.join(match.allowed_methods)}")
         raise CommandError(f"unknown operation {method} /v5{path}: no Pinterest API v5 path matches")
-    print_operation(Console(), op)
+    print_operation(Terminal(), op)
     return 0
 
 
@@ -71,5 +71,5 @@ def run_plan(capture_path: str) -> int:
     engine = analyze_path(capture_path)
     if not engine.session.operations:
         raise CommandError(f"{capture_path}: no Pinterest API v5 operation was called in this capture")
-    print_scope_plan(Console(), session_scope_plan(engine.session, engine.catalog))
+    print_scope_plan(Terminal(), session_scope_plan(engine.session, engine.catalog))
     return 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pinscope.commands.mitm import LOCALHOST, entry_script, launch, tool_command
+from pinscope.commands.mitm import (LOCALHOST, SIMULATOR_FLAG, SIMULATOR_HELP, entry_script, launch,
+                                   simulator_args, tool_command, wants_simulator)
 
 # Valid names: mitmproxy/tools/web/web_columns.py (AVAILABLE_WEB_COLUMNS).
-WEB_COLUMNS = ("icon", "method", "path", "status", "comment", "size", "time")
+# The comment (`<rule-id>: <essence>`) before the path, so it is read first and never pushed aside.
+WEB_COLUMNS = ("icon", "method", "comment", "path", "status", "size", "time")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,21 +20,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Start mitmweb with the pinscope addon, its comment column shown, bound to "
                     "127.0.0.1. Any other arguments go to mitmweb (see `mitmweb --help`), e.g. "
                     "`pinscope web --listen-port 9090 --set pinscope_report=report.json`.")
+    parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
     parser.set_defaults(run=run, passthrough=True)
 
 
-def build_command(extra: list[str]) -> list[str]:
-    """The mitmweb command line; the user's arguments come last so they win."""
+def build_command(extra: list[str], *, simulator: bool = False) -> list[str]:
+    """The mitmweb command line (`simulator`: mount it); the user's arguments come last so they win."""
     columns = [arg for column in WEB_COLUMNS for arg in ("--set", f"web_columns={column}")]
     # pinscope_banner: the addon says where mitmweb really listens once running, after mitmweb has
-    # parsed every argument itself (abbreviations, --set, --mode ...@host:port, config.yaml).
+    # parsed every argument itself (abbreviations, --set, --mode ...@host:port, config.yaml), and with
+    # pinscope_dashboard where its live dashboard is.
     return [*tool_command("mitmweb"), "-s", str(entry_script()), "--listen-host", LOCALHOST,
-            "--web-host", LOCALHOST, *columns, "--set", "pinscope_banner=true", *extra]
+            "--web-host", LOCALHOST, *columns, "--set", "pinscope_banner=true",
+            "--set", "pinscope_dashboard=true",
+            *(simulator_args() if simulator else []), *extra]
 
 
 def run(args: argparse.Namespace) -> int:
     """Start mitmweb; once it listens, the addon says where."""
-    command = build_command(args.mitmproxy_args)
+    simulator, extra = wants_simulator(args)
+    command = build_command(extra, simulator=simulator)
     sys.stderr.write("pinscope: starting mitmweb with the pinscope addon; it says where the web UI and "
                      "the proxy listen once they do. Stop with Ctrl-C.\n")
     return launch(command)

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import pinscope.demo
 from pinscope.commands import CommandError, dump, web
-from pinscope.commands.mitm import LOCALHOST
+from pinscope.commands.mitm import LOCALHOST, simulator_args, simulator_script  # noqa: F401 - re-exported
 
 Tool = Literal["web", "dump"]
-PROXY_LISTENING = re.compile(r"HTTP\(S\) proxy listening at (?:\S+?):(\d+)\.")
+# Other modes say which: "HTTP(S) proxy (upstream mode) listening at ...".
+PROXY_LISTENING = re.compile(r"HTTP\(S\) proxy (?:\(\S+ mode\) )?listening at (?:\S+?):(\d+)\.")
 WEB_LISTENING = re.compile(r"Web server listening at (http://\S+)")
+DASHBOARD = re.compile(r"pinscope: dashboard (?:(http://\S+)|not started)")  # dashboard.live's lines
 # Logged before the listening line when a script or option fails; mitmproxy then exits (errorcheck).
 # `pinscope: invalid option: ` is addon_options.one_line_at_startup()'s line.
 STARTUP_ERROR = re.compile(r"error in script |Addon error: |Error logged during startup|"
@@ -35,19 +36,6 @@ CA_FILE = "mitmproxy-ca-cert.pem"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 KEPT_LINES = 400
-
-
-def simulator_script() -> Path:
-    """The `-s` script that mounts the Pinterest simulator inside mitmproxy."""
-    return Path(pinscope.demo.__file__).resolve().parent / "mitm_sim.py"
-
-
-def simulator_args(rate_scale: float | None = None) -> list[str]:
-    """mitmproxy arguments mounting the simulator (needs connection_strategy=lazy, see simulator.mount)."""
-    args = ["-s", str(simulator_script()), "--set", "connection_strategy=lazy"]
-    if rate_scale is not None:
-        args += ["--set", f"pinscope_sim_rate_scale={rate_scale}"]
-    return args
 
 
 def free_port(preferred: int = 0) -> int:
@@ -69,6 +57,8 @@ class MitmProcess:
     output: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=KEPT_LINES))
     proxy_port: int | None = None
     web_url: str | None = None  # with mitmweb's access token
+    dashboard_url: str | None = None  # with the dashboard's token (pinscope web sets pinscope_dashboard)
+    dashboard_said: threading.Event = field(default_factory=threading.Event)  # its line came, URL or not
     startup_error: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
 
@@ -96,9 +86,13 @@ class MitmProcess:
                 self.proxy_port = int(found.group(1))
             if (found := WEB_LISTENING.search(line)) and self.web_url is None:
                 self.web_url = found.group(1)
+            if (found := DASHBOARD.search(line)) and not self.dashboard_said.is_set():
+                self.dashboard_url = found.group(1)
+                self.dashboard_said.set()
             if self.proxy_port is not None and (tool == "dump" or self.web_url is not None):
                 self.ready.set()
         self.ready.set()  # the output ended: wake the waiter, which then sees the exit
+        self.dashboard_said.set()
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> int:
         """Interrupt (addons run `done()`), wait, kill if it hangs; the exit status."""
@@ -116,15 +110,16 @@ class MitmProcess:
 
 
 def start(tool: Tool, confdir: Path, extra: Sequence[str] = (), *, listen_port: int = 0, web_port: int = 0,
-          timeout: float = START_TIMEOUT) -> MitmProcess:
-    """Start `pinscope web|dump` as a child on 127.0.0.1 and wait until it listens (port 0: any free one)."""
+          timeout: float = START_TIMEOUT, simulator: bool = False) -> MitmProcess:
+    """Start `pinscope web|dump [--simulator]` as a child on 127.0.0.1 and wait until it listens (port 0: any
+    free one)."""
     confdir.mkdir(parents=True, exist_ok=True)
     args = ["--listen-port", str(listen_port), "--set", f"confdir={confdir}"]
     if tool == "web":  # mitmweb prints port 0 as its web address: pick a real one
         args += ["--web-port", str(web_port or free_port()), "--set", "web_open_browser=false"]
-        command = web.build_command([*args, *extra])
+        command = web.build_command([*args, *extra], simulator=simulator)
     else:
-        command = dump.build_command([*args, *extra])
+        command = dump.build_command([*args, *extra], simulator=simulator)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the listening line must arrive while it matters
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -14,15 +14,17 @@ from rich.console import Console
 from rich.text import Text
 
 from pinscope.console import print_summary
-from pinscope.demo import launcher
+from pinscope.demo import CONTROL_HOST, launcher
 from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite
 from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, expected_rules, steps
 from pinscope.report import Report, write_report
 
 FAILED = 1
-FILTERS = ("~comment insufficient-scope", "~marker no_entry", "~meta rate-limited",
-           "~d api-sandbox.pinterest.com")
+DASHBOARD_WAIT = 5.0  # seconds to wait for the dashboard's line after the scenario (it comes at start-up)
+# Each one checked in mitmweb's own filter grammar (no ~meta there): tests/e2e/test_browser_mitmweb.py.
+FILTERS = ("~comment insufficient-scope", "~marker no_entry", "~comment rate-limit",
+           "~d api-sandbox.pinterest.com", "~c 429")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -68,6 +70,8 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
             written = confdir / "report.json" if headless else report_path
             extra = [*launcher.simulator_args(RATE_SCALE), "--set", f"pinscope_report={written}"]
             tool = "dump" if headless else "web"
+            if not headless:  # the /_sim/ consent shortcuts are plumbing: the list shows the scripted calls only
+                extra += ["--set", f"view_filter=!(~d {CONTROL_HOST})"]
             out.print(f"pinscope demo: starting mitm{tool} with pinscope and the Pinterest API simulator")
             mitm = launcher.start(tool, confdir, extra, listen_port=listen_port, web_port=web_port)
             try:
@@ -76,6 +80,8 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
                     out.print(Text(f"Scripted client -> proxy {mitm.proxy_url} (TLS intercepted with the "
                                    f"demo's CA); status, call, rules pinscope should report:", "bold"))
                     outcomes = client.run([*GRANTS, *steps(today)], _progress(out))
+                    out.print(Text(f"{len(outcomes)} calls: the flows {'the summary' if headless else 'mitmweb'} "
+                                   "and the report count", "dim"))
                     if headless:
                         return _finish_headless(mitm, written, report_path, outcomes,
                                                 expected_rules(today), out)
@@ -121,9 +127,13 @@ def _show_web(mitm: launcher.MitmProcess, report_path: Path, out: Console) -> No
     out.print()
     url = mitm.web_url or "(mitmweb printed no URL)"
     out.print(Text.assemble(("Open mitmweb: ", "bold"), (url, "bold cyan")), soft_wrap=True)
+    mitm.dashboard_said.wait(DASHBOARD_WAIT)  # printed once mitmweb runs: long before the scenario ends
+    if mitm.dashboard_url:
+        out.print(Text.assemble(("Open the live dashboard: ", "bold"), (mitm.dashboard_url, "bold cyan"),
+                                " (the report, updated as calls arrive)"), soft_wrap=True)
     lines = [
         "What to look at:",
-        "  - the comment column: `<rule-id>: <what happened> Fix: ...` on every flagged flow;",
+        "  - the comment column: `<rule-id>: <essence>` on every flagged flow (the fix: select it);",
         "  - the marker icon: ⛔ error, ⚠️ warning, ℹ️ info (the worst finding of the flow);",
         "  - one code, three causes: the 401 code 3 flows read insufficient-scope, restricted-feature or",
         "    app-not-approved from Pinterest's message; an error no rule explains reads pinterest-error;",

@@ -1,18 +1,39 @@
 """Token hygiene: tokens sent to third parties, tokens in URLs, the API over plain HTTP.
 
 A token in the query string of a request to a third-party host is token-leak's alone (its message
-names the query); token-in-url covers Pinterest hosts (the API and pinterest.com itself).
+names the query); token-in-url covers Pinterest hosts (the API and pinterest.com itself). The
+simulator's hosts are Pinterest's stand-ins, not third parties: its control host inside the proxy,
+and a loopback server called with Pinterest API paths (`pinscope simulate`, a local mock).
+A call that never reached its host (pinterest-unreachable) says so instead of "revoke the token".
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
+from dataclasses import replace
 
+from pinscope.demo import CONTROL_HOST
 from pinscope.detectors.base import Context, detects, operation_label, token_label
+from pinscope.detectors.upstream import never_sent
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
 
 PINTEREST_DOMAIN = "pinterest.com"
+LOOPBACK_NAMES = frozenset({"localhost"})
+API_PATHS = ("/v5/", "/_sim/")  # what a client sends to a Pinterest stand-in: the API, the shortcuts
+
+
+def is_simulator(host: str, path: str) -> bool:
+    """The simulator's control host, or a loopback server called with Pinterest API paths."""
+    if host == CONTROL_HOST:
+        return True
+    if not path.startswith(API_PATHS):
+        return False
+    try:
+        return host in LOOPBACK_NAMES or ipaddress.ip_address(host.strip("[]").partition("%")[0]).is_loopback
+    except ValueError:
+        return False
 
 
 def is_pinterest_host(host: str) -> bool:
@@ -30,7 +51,7 @@ def _kinds(labels: list[str]) -> Phrase:
 @detects("token-leak", phase="request", api=False)
 def token_leak(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A Pinterest token (pina/pinr) sent to a non-Pinterest host, in a header, the query or the body."""
-    if ex.is_api or not ex.leaked or is_pinterest_host(ex.host):
+    if ex.is_api or not ex.leaked or is_pinterest_host(ex.host) or is_simulator(ex.host, ex.path):
         return
     labels = list(dict.fromkeys(cred.label for _, cred in ex.leaked))
     places = list(dict.fromkeys(where for where, _ in ex.leaked))
@@ -50,7 +71,7 @@ def token_in_url(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("token-in-url", {
         "host": ex.host, "path": ex.path, "tokens": ", ".join(labels), "kind": _kinds(labels),
         "keys": ", ".join(dict.fromkeys(key for key, _ in tokens)),
-    })
+    }, "unsent" if never_sent(ex) else "default")
 
 
 @detects("plain-http", phase="request", api=True)
@@ -59,7 +80,21 @@ def plain_http(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if not ex.is_api or ex.scheme != "http":
         return
     params = {"host": ex.host, "operation": operation_label(ex, ctx.operation), "token": token_label(ex)}
-    yield Finding("plain-http", params, "with_token" if ex.credential is not None else "default")
+    if never_sent(ex):
+        variant = "unsent_with_token" if ex.credential is not None else "unsent"
+    else:
+        variant = "with_token" if ex.credential is not None else "default"
+    yield Finding("plain-http", params, variant)
 
 
-DETECTORS = (token_leak, token_in_url, plain_http)
+@detects("plain-http", "token-in-url")
+def unsent_hygiene(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    """Once a call failed before reaching its host, its request-phase hygiene findings say so (live,
+    they were worded before the failure was known)."""
+    if not never_sent(ex):
+        return
+    for finding in (*plain_http.fn(ex, ctx), *token_in_url.fn(ex, ctx)):
+        yield replace(finding, replaces=(finding.rule,))
+
+
+DETECTORS = (token_leak, token_in_url, plain_http, unsent_hygiene)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 from mitmproxy import http
 
 from pinscope import bounds
+from pinscope.exchange import upstream
 from pinscope.exchange.decode import decode_body
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
 from pinscope.exchange.request import might_leak, pretty_host, read_headers, request_leaks
@@ -106,6 +107,7 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     raw_path = target.decode("utf-8", "surrogateescape")  # as mitmproxy's Request.path decodes it
     path = mask_tokens(raw_path)  # a token pasted into the path is shown, like any, by its label
     version, api_path = _split_version(path)
+    calls = environment is not None and req.method != "CONNECT"  # a tunnel (only diagnosed when it fails)
     query_pairs = _pairs(raw_query[:MAX_QUERY_BYTES].decode("utf-8", "surrogateescape"))
     content_type = req_headers.get("content-type", "")
     leaks = environment is None and might_leak(req)
@@ -131,8 +133,8 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
         url=url + (f"?{shown_query}" if query_pairs else ""),
         query=query,
         environment=environment,
-        api_version=version if environment else None,
-        api_path=api_path if environment else None,
+        api_version=version if calls else None,
+        api_path=api_path if calls else None,  # None: names no operation
         request_headers=req_headers,
         credential=credential,
         secrets=tuple(secrets),
@@ -151,6 +153,10 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
     `unchanged()`); its request fields are reused rather than read again.
     """
     req, resp = flow.request, flow.response
+    error = flow.error.msg if flow.error else None
+    if resp is not None and (resp.status_code in upstream.PROXY_STATUSES or req.method == "CONNECT") \
+            and (made := _proxy_made(req, resp)) is not None:
+        resp, error = None, error or made  # mitmproxy's own 502 page: the server never answered
     if before is None:
         fields = _request_fields(req)
     else:
@@ -164,7 +170,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
         if unread:
             fields["unread"] += unread
     grant = None
-    if fields["environment"] and fields["api_path"].rstrip("/") == "/oauth/token":
+    if fields["api_path"] is not None and fields["api_path"].rstrip("/") == "/oauth/token":
         grant = _grant(resp_body) if resp and resp.status_code < 400 else None
         resp_body = resp_body if resp is not None and resp.status_code >= 400 else None
     return Exchange(
@@ -174,6 +180,13 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
         response_headers=resp_headers,
         response_body=resp_body,
         grant=grant,
-        error=flow.error.msg if flow.error else None,
+        error=error,
         **fields,
     )
+
+
+def _proxy_made(req: http.Request, resp: http.Response) -> str | None:
+    """upstream.proxy_made() for a flow's answer, reading its headers and body only within the caps."""
+    headers = read_headers(resp.headers)[0]
+    body = (resp.raw_content or b"")[:MAX_BODY_BYTES]
+    return upstream.proxy_made(req.method.upper(), resp.status_code, headers, body)

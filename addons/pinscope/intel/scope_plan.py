@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from pinscope.catalog import Catalog, Operation
@@ -89,25 +90,41 @@ def _excessive(granted: frozenset[str], added: frozenset[str], operations: list[
     return granted - frozenset().union(*minimum_covers(within))
 
 
-def fit_token(label: str, fingerprint: str, granted: frozenset[str],
-              operations: list[Operation]) -> TokenFit:
-    """What `granted` lacks for `operations` and which of its scopes the calls never need."""
+def fit_token(label: str, fingerprint: str, granted: frozenset[str], operations: list[Operation],
+              app_operations: list[Operation] | None = None) -> TokenFit:
+    """What `granted` lacks for its own `operations`, and which of its scopes no call needs.
+
+    Excessive is measured against `app_operations` (default: `operations`), every call of the session:
+    whether the app may stop asking for a scope depends on all its calls, not on one token's.
+    """
+    everything = operations if app_operations is None else app_operations
     additions = minimum_covers((op.scope_sets for op in operations), free=granted)
-    excess = {added: _excessive(granted, added, operations) for added in additions}
+    excess = {added: _excessive(granted, added, everything) for added in additions}
     # Among equally small additions, recommend the one that puts most of the grant to use.
     ranked = sorted(additions, key=lambda added: (len(excess[added]), privilege_order(added)))
     missing = tuple(a for a in ranked if a)
     return TokenFit(label, fingerprint, granted, missing, excess[ranked[0]])
 
 
-def plan_operations(called: list[CalledOperation], grants: list[tuple[str, str, frozenset[str]]],
+class TokenGrant(NamedTuple):
+    """A token with a known grant, and the operations it called (None: all the plan's calls)."""
+
+    label: str
+    fingerprint: str
+    granted: frozenset[str]
+    operations: tuple[Operation, ...] | None = None
+
+
+def plan_operations(called: list[CalledOperation], grants: list[TokenGrant],
                     app_id: str | None = None, redirect_uri: str | None = None,
                     unknown: tuple[str, ...] = ()) -> ScopePlan:
-    """The plan for these calls and these (label, fingerprint, granted scopes) tokens."""
+    """The plan for these calls; each token is fitted against the calls it made itself."""
     operations = [c.operation for c in called]
     minimal = minimum_covers(op.scope_sets for op in operations)
     minimal.sort(key=privilege_order)
-    fits = tuple(fit_token(label, fp, granted, operations) for label, fp, granted in grants)
+    fits = tuple(fit_token(g.label, g.fingerprint, g.granted,
+                           operations if g.operations is None else list(g.operations), operations)
+                 for g in grants)
     return ScopePlan(tuple(called), tuple(minimal), fits, app_id, redirect_uri, unknown)
 
 
@@ -127,7 +144,9 @@ def plan_scopes(session: Session, catalog: Catalog) -> ScopePlan:
             unknown.append(label)
         else:
             called.append(CalledOperation(op, stats.requests))
-    grants = [(t.credential.label, t.credential.fingerprint, t.scopes)
+    # A token lacks only what its own calls needed: another token's calls say nothing about it.
+    grants = [TokenGrant(t.credential.label, t.credential.fingerprint, t.scopes,
+                         tuple(catalog.by_id[i] for i in sorted(t.operations) if i in catalog.by_id))
               for t in sorted(session.tokens.values(), key=lambda t: t.credential.label)
               if t.scopes is not None and t.credential.kind == "access"]
     return plan_operations(called, grants, _most_seen(session.app_ids), _most_seen(session.redirect_uris),

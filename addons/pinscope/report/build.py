@@ -14,6 +14,7 @@ from pinscope.report.model import (
     RuleFindings, SandboxReport, SeverityCounts, Summary, TimeSpan, TokenReport,
 )
 from pinscope.published import quotas, sandbox_checklist
+from pinscope.report.rank import importance
 from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, session_scope_plan
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
@@ -70,7 +71,7 @@ def _summary(session: Session) -> Summary:
 
 def _findings(session: Session, catalog: Catalog) -> list[RuleFindings]:
     logs = sorted(session.rules.values(),
-                  key=lambda log: (log.finding.severity.rank, -log.count, log.finding.rule))
+                  key=lambda log: importance(log.finding.rule, log.finding.severity, log.count))
     return [_rule(log, catalog) for log in logs]
 
 
@@ -135,7 +136,8 @@ def _rate_limits(session: Session) -> list[RateLimitReport]:
 
 def _category(name: str, by_token: dict[str, RateState]) -> RateLimitReport:
     states = list(by_token.values())
-    latest = max(states, key=lambda s: s.history[-1][0] if s.history else -math.inf)
+    # The policy last seen in headers: a later response without them (a 429 may lack them) hides nothing.
+    latest = max(states, key=lambda s: (s.policy is not None, s.history[-1][0] if s.history else -math.inf))
     lows = [s.lowest_remaining for s in states if s.lowest_remaining is not None]
     # By time and token only: two points of one moment may hold None and a number as remaining.
     points = sorted(((t, r, hit, label) for label, s in by_token.items() for t, r, hit in s.history),

@@ -77,18 +77,25 @@ def stylesheet() -> str:
     return resources.files("pinscope.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def _hash(text: str) -> str:
+def csp_hash(text: str) -> str:
+    """A CSP source for this exact inline text."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def render_sections(report: Report, sections: Sequence[Section] = SECTIONS) -> tuple[Html, Html]:
+    """The navigation links and the sections that apply (the live dashboard swaps these in)."""
+    rendered = [(s, body) for s in sections if (body := s.render(report)) is not None]
+    nav = join(el("a", s.title, href=f"#{s.id}") for s, _ in rendered)
+    body = join(el("section", el("h2", s.title), html, id=s.id, cls="section") for s, html in rendered)
+    return nav, body
 
 
 def render_html(report: Report, sections: Sequence[Section] = SECTIONS) -> str:
     """The whole HTML report."""
-    rendered = [(s, body) for s in sections if (body := s.render(report)) is not None]
     css = stylesheet()
-    csp = (f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(SCRIPT)}; "
+    csp = (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(SCRIPT)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
-    nav = join(el("a", s.title, href=f"#{s.id}") for s, _ in rendered)
-    body = join(el("section", el("h2", s.title), html, id=s.id, cls="section") for s, html in rendered)
+    nav, body = render_sections(report, sections)
     return PAGE.substitute(
         csp=csp, css=css, script=SCRIPT, nav=nav, sections=body,
         version=esc(report.pinscope_version), spec=esc(report.spec_version),

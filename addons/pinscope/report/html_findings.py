@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pinscope.timefmt import format_time
 from pinscope.report.markup import Html, el, join, link, table
 from pinscope.report.model import ExampleFlow, Report, RuleFindings, TokenReport
 from pinscope.report.support import support_ticket
+from pinscope.report.units import duration
 from pinscope.rulebook import Severity
+
+# (rule, example index) -> the example's flow in mitmweb, or None: the live dashboard links them.
+FlowLink = Callable[[str, int], str | None]
 
 
 def badge(severity: Severity) -> Html:
@@ -51,23 +57,21 @@ def _span(report: Report) -> tuple[str, str | None]:
     span = report.summary.time_span
     if span is None:
         return "-", None
-    seconds = span.seconds
-    size = f"{seconds:g} s" if seconds < 120 else f"{seconds / 60:.1f} min" if seconds < 7200 \
-        else f"{seconds / 3600:.1f} h"
+    size = duration(span.seconds)
     start, end = format_time(span.start), format_time(span.end)
     if start[:10] == end[:10]:
         return size, f"{start[:10]}, {start[11:19]} to {end[11:]}"
     return size, f"{start} to {end}"
 
 
-def findings(report: Report) -> Html:
-    """One collapsible block per rule, worst first; errors start open."""
+def findings(report: Report, flow_link: FlowLink | None = None) -> Html:
+    """One collapsible block per rule, worst first; errors start open (`flow_link`: example links)."""
     if not report.findings:
         return el("p", "No findings.", cls="ok-note")
-    return join(_rule(f) for f in report.findings)
+    return join(_rule(f, report, flow_link) for f in report.findings)
 
 
-def _rule(f: RuleFindings) -> Html:
+def _rule(f: RuleFindings, report: Report, flow_link: FlowLink | None = None) -> Html:
     head = el("summary", badge(f.severity), " ", el("code", f.rule), " ", el("span", f.title, cls="title"),
               el("span", f"×{f.count}", cls="count", title=f"seen {f.count} times"))
     refs = [el("strong", "Docs: "), link(f.docs)]
@@ -81,17 +85,20 @@ def _rule(f: RuleFindings) -> Html:
         varied = len({e.message for e in f.flows}) > 1  # else the message above says it all
         headers = ["Time", "Request", "Status", "Code", "x-pinterest-rid", "Pinterest said"]
         body += [el("h4", shown), table(headers + ["What pinscope saw"] * varied,
-                                        (_example(e, varied) for e in f.flows), cls="examples")]
+                                        (_example(e, varied, flow_link and flow_link(f.rule, i))
+                                         for i, e in enumerate(f.flows)), cls="examples")]
         if f.severity is Severity.ERROR:
             body.append(el("details", el("summary", "Text for a Pinterest support ticket"),
-                           el("pre", support_ticket(f)), cls="ticket"))
+                           el("pre", support_ticket(f, report.endpoints)), cls="ticket"))
     return el("details", head, el("div", *body, cls="finding-body"), cls=f"finding {f.severity.value}",
               id=f"rule-{f.rule}", open=f.severity is Severity.ERROR)
 
 
-def _example(e: ExampleFlow, with_message: bool) -> list[object]:
+def _example(e: ExampleFlow, with_message: bool, flow_url: str | None = None) -> list[object]:
     request = el("div", el("span", e.method, cls="method"), " ", el("code", e.url, cls="url"),
-                 el("div", e.operation, cls="muted small") if e.operation else "", cls="request")
+                 el("div", e.operation, cls="muted small") if e.operation else "",
+                 el("a", "open in mitmweb", href=flow_url, cls="flow-link small", target="_blank",
+                    rel="noopener noreferrer") if flow_url else "", cls="request")
     status = el("span", e.status if e.status is not None else "no response",
                 cls="status bad" if e.status is None or e.status >= 400 else "status good")
     row = [format_time(e.timestamp), request, status, e.error_code,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from pinscope.report.markup import Html, el, join, table
 from pinscope.report.model import RateLimitReport, Report
-from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ForecastReport, forecast_cells, forecast_sentence,
-                                  operations_called, url_note)
+from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ForecastReport, forecast_line, forecast_sentence,
+                                  forecast_verdict, operations_called, url_note)
 from pinscope.report.svg import SERIES, Layer, Scale, coord
 
 
@@ -47,20 +47,20 @@ def scope_plan(report: Report) -> Html | None:
                       " ") if t.granted else "none",
                  _chips(t.missing, "missing"), _chips(t.excessive, "spare")] for t in plan.tokens)
         parts += [el("h3", "Tokens with a known grant"),
-                  table(["Token", "Granted", "Missing for these calls", "Excessive (never needed)"], rows,
+                  table(["Token", "Granted", "Missing for its calls", "Excessive (no call needed)"], rows,
                         cls="plan-tokens")]
     return join(parts)
 
 
 def forecast_facts(r: RateLimitReport) -> Html:
-    """One line per token's forecast: pace, remaining, when it runs out and resets."""
+    """One line per token's forecast: what is known of pace, remaining, exhaustion and reset, and the verdict."""
     if not r.forecasts:
         return Html("")
     items = []
     for f in r.forecasts:
-        verdict = forecast_cells(f)[-1]
-        items.append(el("li", el("code", f.token), f": {forecast_sentence(f)}: ",
-                        el("span", verdict, cls="bad" if f.warns else None)))
+        sentence = forecast_sentence(f)
+        items.append(el("li", el("code", f.token), f": {sentence}: " if sentence else ": ",
+                        el("span", forecast_verdict(f), cls="bad" if f.warns else None)))
     return el("div", el("strong", "Forecast at the last response"), el("ul", *items), cls="forecast")
 
 
@@ -84,8 +84,7 @@ def projection_note(r: RateLimitReport) -> str:
 
 
 def _projection(f: ForecastReport, remaining: int, exhausts_at: float, colour: int) -> Layer:
-    pace, _, reset_in, runs_out, _ = forecast_cells(f)
-    tip = f"{f.token}: at {pace} the {remaining:,} left run out in {runs_out} (window resets in {reset_in})"
+    tip = f"{f.token}: {forecast_line(f)}"
 
     def draw(scale: Scale) -> str:
         x1, y1 = scale.x(f.as_of.timestamp()), scale.y(remaining)

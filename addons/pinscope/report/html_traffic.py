@@ -18,18 +18,40 @@ def rate_limits(report: Report) -> Html:
 
 def _category(r: RateLimitReport) -> Html:
     low = r.lowest_remaining
-    lowest = el("span", f"{low:,}", cls="bad" if low == 0 else None) if low is not None else None
+    lowest = el("span", f"{low:,}", cls="bad" if low == 0 else None) if low is not None else "not in the headers"
     limited = el("span", r.rate_limited, cls="bad" if r.rate_limited else None)
-    facts = el("dl", el("dt", "Policy seen"), el("dd", r.policy or "no headers"), el("dt", "Lowest remaining"), el("dd", lowest),
+    facts = el("dl", el("dt", "Policy seen"), el("dd", r.policy or "no X-RateLimit headers"),
+               el("dt", "Lowest remaining"), el("dd", lowest),
                el("dt", "429 responses"), el("dd", limited), el("dt", "Tokens"), el("dd", r.tokens), cls="facts")
-    caption = f"Remaining {r.category} quota over time"
-    legend = el("figcaption", _legend(r), caption, " in the binding window; ", el("span", "✕", cls="x429"),
-                " a 429 response, dashed: a new window began", projection_note(r))
     what = el("span", f" {r.published.what}", cls="muted what") if r.published else ""
-    chart = rate_chart(r.points, r.limit, caption, projection_layers(r), projection_end(r))
     return el("section", el("h3", el("code", r.category), what), _published(r.published), facts,
-              forecast_facts(r), el("figure", chart, legend),
-              cls="card rate", id=f"rate-{r.category}")
+              forecast_facts(r), _figure(r), cls="card rate", id=f"rate-{r.category}")
+
+
+def _figure(r: RateLimitReport) -> Html:
+    """The chart with a legend naming only what it draws; a sentence instead when there is nothing to draw."""
+    if not any(p.remaining is not None or p.limited for p in r.points):
+        return el("p", "No X-RateLimit-Remaining values or 429 responses to chart.", cls="muted")
+    caption = f"Remaining {r.category} quota over time"
+    notes: list[object] = [" in the binding window"]
+    if any(p.limited for p in r.points):
+        notes += ["; ", el("span", "✕", cls="x429"), " a 429 response"]
+    if _window_began(r):
+        notes.append("; dashed: a new window began")
+    chart = rate_chart(r.points, r.limit, caption, projection_layers(r), projection_end(r))
+    return el("figure", chart, el("figcaption", _legend(r), caption, *notes, projection_note(r)))
+
+
+def _window_began(r: RateLimitReport) -> bool:
+    """Whether some token's remaining rose between two samples (the chart draws that rise dashed)."""
+    last: dict[str | None, int] = {}
+    for p in r.points:
+        if p.remaining is None:
+            continue
+        if p.token in last and p.remaining > last[p.token]:
+            return True
+        last[p.token] = p.remaining
+    return False
 
 
 def _published(quota: PublishedQuota | None) -> Html:
@@ -65,7 +87,7 @@ def endpoints(report: Report) -> Html:
     rows = ([join([el("code", e.operation), el("div", e.operation_id, cls="muted small")]),
              e.category, e.requests, el("span", e.errors, cls="bad" if e.errors else None), _rate(e.error_rate),
              _ms(e.latency_median_ms), _ms(e.latency_p95_ms),
-             join(el("code", rid) for rid in e.request_ids) if e.request_ids else None]
+             el("div", join((el("code", rid) for rid in e.request_ids), " "), cls="rids") if e.request_ids else None]
             for e in report.endpoints)
     return table(["Operation", "Category", "Calls", "Errors", "Error rate", "Median", "p95",
                   "x-pinterest-rid of 5xx"], rows, cls="endpoints")
@@ -76,8 +98,8 @@ def _rate(rate: float) -> Html:
                     high="0.25", optimum="0"), f" {rate:.0%}"])
 
 
-def _ms(value: float | None) -> str | None:
-    return None if value is None else f"{value:,.0f} ms"
+def _ms(value: float | None) -> Html | None:
+    return None if value is None else el("span", f"{value:,.0f} ms", cls="nowrap")
 
 
 def sandbox(report: Report) -> Html | None:

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable
 
 from pinscope.timefmt import format_time
-from pinscope.report.model import Report, RuleFindings, Summary
+from pinscope.report.model import EndpointReport, Report, RuleFindings, Summary
 from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_cells,
                                   operations_called, url_note)
 from pinscope.published import describe_quota
 from pinscope.report.support import support_ticket
+from pinscope.report.units import duration
 from pinscope.rulebook import Severity
 
 
@@ -71,7 +72,7 @@ def render_markdown(report: Report) -> str:
         lines += table(["Severity", "Rule", "Count", "Title"],
                        ([f.severity.value, code(f.rule), f.count, f.title] for f in report.findings))
         for finding in report.findings:
-            lines += _rule_section(finding)
+            lines += _rule_section(finding, report.endpoints)
     lines += ["## Tokens", ""]
     lines += table(
         ["Token", "Kind", "Environments", "Granted scopes", "Needed by its calls", "Missing", "Expires",
@@ -122,7 +123,7 @@ def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
     lines += table(["Operation", "Requests", "Accepts"],
                    ([code(o.operation), o.requests, accepts_text(o.scope_sets)] for o in plan.operations))
     if plan.tokens:
-        lines += table(["Token", "Granted", "Missing for these calls", "Excessive (never needed)"],
+        lines += table(["Token", "Granted", "Missing for its calls", "Excessive (no call needed)"],
                        ([t.token, t.granted or "none", t.missing or "none", t.excessive or "none"]
                         for t in plan.tokens))
     return lines
@@ -135,13 +136,13 @@ def _summary(summary: Summary) -> list[str]:
         ["Pinterest API flows", f"{summary.pinterest_flows} (production {env.production}, "
                                 f"sandbox {env.sandbox})"],
         ["Findings", f"{summary.findings}: {sev.error} error, {sev.warning} warning, {sev.info} info"],
-        ["Time span", f"{format_time(span.start)} to {format_time(span.end)} ({span.seconds:g} s)"
+        ["Time span", f"{format_time(span.start)} to {format_time(span.end)} ({duration(span.seconds)})"
          if span else None],
     ]
     return table(["", ""], rows)
 
 
-def _rule_section(finding: RuleFindings) -> list[str]:
+def _rule_section(finding: RuleFindings, endpoints: list[EndpointReport]) -> list[str]:
     lines = [f"### `{finding.rule}` ({finding.severity.value}): {finding.title}", "",
              f"**Fix:** {cell(finding.fix)}", "", f"**Docs:** <{finding.docs}>", ""]
     if finding.faq:
@@ -152,13 +153,13 @@ def _rule_section(finding: RuleFindings) -> list[str]:
                      code(f.request_id) if f.request_id else None, f.error_message, f.message]
                     for f in finding.flows))
     if finding.severity is Severity.ERROR and finding.flows:
-        lines += _support_block(finding)
+        lines += _support_block(finding, endpoints)
     return lines
 
 
-def _support_block(finding: RuleFindings) -> list[str]:
+def _support_block(finding: RuleFindings, endpoints: list[EndpointReport]) -> list[str]:
     """A block ready to paste into a Pinterest support ticket: facts only, no secrets."""
-    return ["For a Pinterest support ticket:", "", "```text", support_ticket(finding), "```", ""]
+    return ["For a Pinterest support ticket:", "", "```text", support_ticket(finding, endpoints), "```", ""]
 
 
 def _missing(scopes: list[str] | None) -> str | Md:

@@ -41,7 +41,7 @@ class TimeSpan(Model):
 class Summary(Model):
     """The session at a glance."""
 
-    flows: Count = Field(description="HTTP flows analyzed")
+    flows: Count = Field(description="HTTP flows of the session (not the demo simulator's control calls)")
     pinterest_flows: Count = Field(description="flows to a Pinterest API host")
     findings: Count = Field(description="findings in total (after silencing)")
     severities: SeverityCounts

@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import Field
 
 from pinscope.catalog import Catalog
-from pinscope.intel import Forecast, ScopePlan, plan_scopes
+from pinscope.intel import Forecast, ScopePlan, pace_text, plan_scopes
 from pinscope.session import Session
 from pinscope.report.base import Count, Model, UrlText
+from pinscope.report.units import duration
 from pinscope.timefmt import when
 
 class PlannedOperation(Model):
@@ -22,11 +23,11 @@ class PlannedOperation(Model):
 
 
 class TokenScopeFit(Model):
-    """One token with a known grant against the session's calls."""
+    """One token with a known grant against the calls it made itself."""
 
     token: str = Field(description="the token's label, e.g. pina…1a2b3c4d")
     granted: list[str]
-    missing: list[str] = Field(description="the smallest set of scopes to add for every call")
+    missing: list[str] = Field(description="the smallest set of scopes to add for every call it made")
     missing_alternatives: list[list[str]] = Field(
         description="every smallest addition, when several tie (else empty)")
     excessive: list[str] = Field(description="granted scopes no call of the session needed")
@@ -123,9 +124,36 @@ TIE_ADVICE = "The first is recommended (fewest secret, then write scopes)."
 
 
 def forecast_sentence(f: ForecastReport) -> str:
-    """`12.0 req/s, 3 of 10 left, runs out in 0.2 s, resets in 60 s`."""
-    pace, remaining, reset_in, runs_out, _ = forecast_cells(f)
-    return f"{pace}, {remaining} left, runs out in {runs_out}, resets in {reset_in}"
+    """`12 req/s, 3 of 10 left, runs out in 250 ms, resets in 60 s`: only what is known, "" when nothing is."""
+    parts = []
+    if f.pace_per_second is not None:
+        parts.append(pace_text(f.pace_per_second))
+    if f.remaining is not None:
+        parts.append(f"{f.remaining:,}" + (f" of {f.limit:,}" if f.limit else "") + " left")
+    if f.seconds_to_exhaustion is not None and f.remaining != 0:  # `0 left` says it already
+        parts.append(f"runs out in {duration(f.seconds_to_exhaustion)}")
+    if (reset_in := _reset_in(f)) is not None:
+        parts.append(f"resets in {duration(reset_in)}")
+    return ", ".join(parts)
+
+
+def forecast_verdict(f: ForecastReport) -> str:
+    """What the forecast says, in words, also when it cannot say much."""
+    if f.warns:
+        return "runs out before the reset"
+    if f.pace_per_second is None:
+        return "too few recent calls to tell"
+    if f.remaining is None:
+        return "no remaining count in the headers"
+    if f.exhausts_before_reset:
+        return "too few calls to tell"
+    return "lasts until the reset" if f.reset_at else "no reset time in the headers"
+
+
+def forecast_line(f: ForecastReport) -> str:
+    """The sentence and the verdict: `12 req/s, 3 of 10 left, …: runs out before the reset`."""
+    sentence = forecast_sentence(f)
+    return f"{sentence}: {forecast_verdict(f)}" if sentence else forecast_verdict(f)
 
 
 def url_note(plan: ScopePlanReport) -> str:
@@ -136,16 +164,15 @@ def url_note(plan: ScopePlanReport) -> str:
     return "app id as seen on /oauth/token; check the redirect URI and add a random state parameter"
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + " s"
+def _reset_in(f: ForecastReport) -> float | None:
+    return (f.reset_at - f.as_of).total_seconds() if f.reset_at else None
 
 
 def forecast_cells(f: ForecastReport) -> list[str]:
-    """Pace, remaining of limit, resets in, runs out in, verdict: as tables show a forecast."""
-    pace = "-" if f.pace_per_second is None else (
-        f"{f.pace_per_second:.1f} req/s" if f.pace_per_second >= 1 else f"{f.pace_per_second * 60:.1f} req/min")
-    remaining = "-" if f.remaining is None else f"{f.remaining}" + (f" of {f.limit}" if f.limit else "")
-    reset_in = (f.reset_at - f.as_of).total_seconds() if f.reset_at else None
-    verdict = ("runs out before reset" if f.warns else "too few calls to tell" if f.exhausts_before_reset
-               else "lasts" if f.pace_per_second else "-")
-    return [pace, remaining, _seconds(reset_in), _seconds(f.seconds_to_exhaustion), verdict]
+    """Pace, remaining of limit, resets in, runs out in, verdict: as tables show a forecast ("-": unknown)."""
+    reset_in, exhaust = _reset_in(f), f.seconds_to_exhaustion
+    return ["-" if f.pace_per_second is None else pace_text(f.pace_per_second),
+            "-" if f.remaining is None else f"{f.remaining:,}" + (f" of {f.limit:,}" if f.limit else ""),
+            "-" if reset_in is None else duration(reset_in),
+            "-" if exhaust is None else duration(exhaust),
+            forecast_verdict(f)]

@@ -6,12 +6,14 @@ only what Pinterest support asks for is quoted: operation, time, status, code, m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pinscope.timefmt import format_time
-from pinscope.report.model import ExampleFlow, RuleFindings
+from pinscope.report.model import EndpointReport, ExampleFlow, RuleFindings
 
 
-def support_ticket(finding: RuleFindings) -> str:
-    """Plain text for one rule's example flows, ready to paste."""
+def support_ticket(finding: RuleFindings, endpoints: Iterable[EndpointReport] = ()) -> str:
+    """Plain text for one rule's example flows, ready to paste; `endpoints` adds their 5xx request ids."""
     shown = len(finding.flows)
     seen = f"Seen {finding.count} time{'s' if finding.count != 1 else ''}"
     lines = [f"Pinterest API problem: {finding.title}",
@@ -20,9 +22,19 @@ def support_ticket(finding: RuleFindings) -> str:
     for number, flow in enumerate(finding.flows, 1):
         lines += [f"{number}. {flow.operation or flow.method + ' (operation not in the API spec)'}",
                   *(f"   {line}" for line in _facts(flow)), ""]
-    rids = [f.request_id for f in finding.flows if f.request_id]
+    rids = request_ids(finding, endpoints)
     lines.append(f"x-pinterest-rid values: {', '.join(rids) if rids else 'none sent'}")
     return "\n".join(line.replace("`", "'") for line in lines)  # nothing may close a code fence
+
+
+def request_ids(finding: RuleFindings, endpoints: Iterable[EndpointReport] = ()) -> list[str]:
+    """The examples' request ids, then every recent 5xx id of the operations they hit with a 5xx.
+
+    A fix that asks for "these x-pinterest-rid values" names all the session kept, not only the examples'.
+    """
+    failed = {f.operation for f in finding.flows if f.operation and f.status is not None and f.status >= 500}
+    recorded = [rid for e in endpoints if e.operation in failed for rid in e.request_ids]
+    return list(dict.fromkeys([*(f.request_id for f in finding.flows if f.request_id), *recorded]))
 
 
 def _facts(flow: ExampleFlow) -> list[str]:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pinscope.report.markup import Html, attrs, el, esc, join
 from pinscope.report.model import RatePoint
+from pinscope.report.units import duration
 
 WIDTH, HEIGHT = 720, 230
 LEFT, RIGHT, TOP, BOTTOM = 56, 20, 18, 40
@@ -91,7 +92,7 @@ def _frame(scale: Scale, points: Sequence[RatePoint], limit: int | None) -> str:
     out.append(f'<text class="tick" x="{LEFT}" y="{base}">{esc(_clock(first, with_date))}</text>')
     out.append(f'<text class="tick" x="{WIDTH - RIGHT}" y="{base}" text-anchor="end">'
                f"{esc(_clock(last, with_date))} UTC</text>")
-    axis = f"time (UTC), {_span(last.timestamp() - first.timestamp())}"
+    axis = f"time (UTC), over {duration(last.timestamp() - first.timestamp())}"
     out.append(f'<text class="axis-label" x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{base}" '
                f'text-anchor="middle">{esc(axis)}</text>')
     return "".join(out) + _y_title()
@@ -103,10 +104,6 @@ def _y_title() -> str:
             f'transform="rotate(-90 14 {middle})">remaining</text>')
 
 
-def _span(seconds: float) -> str:
-    if seconds < 120:
-        return f"over {seconds:g} s"
-    return f"over {seconds / 60:.1f} min" if seconds < 7200 else f"over {seconds / 3600:.1f} h"
 
 
 def _series(scale: Scale, points: Sequence[RatePoint]) -> list[str]:

@@ -18,8 +18,9 @@ from dataclasses import replace
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.addons.asgiapp import WSGIApp
 
+from pinscope import banner
 from pinscope.simulator.app import Simulator
-from pinscope.simulator.state import SimConfig
+from pinscope.simulator.state import DEMO_STANDARD, SimConfig
 from pinscope.simulator.wire import HOSTS
 
 logger = logging.getLogger(__name__)
@@ -65,10 +66,31 @@ class SimulatorMount:
             logger.warning("pinscope simulator: set connection_strategy=lazy, or mitmproxy tries to reach "
                            "the real api.pinterest.com before the simulator can answer")
 
+    def running(self) -> None:
+        """With pinscope_banner (`pinscope web|dump --simulator`): say who answers, and how to get a token."""
+        if "pinscope_banner" in ctx.options and ctx.options.pinscope_banner:
+            proxy = banner.listening(ctx.master, ctx.options).proxy
+            for line in banner_lines(proxy[0] if proxy else None, ctx.options.confdir, self.control_hosts):
+                logger.info("%s", line)
+
     async def request(self, flow: http.HTTPFlow) -> None:
         """Answer requests for the Pinterest API hosts from the simulator."""
         for app in self.apps:
             await app.request(flow)
+
+
+def banner_lines(proxy: banner.Address | None, confdir: str, control_hosts: tuple[str, ...]) -> list[str]:
+    """What the simulator tells a user at start-up: it answers instead of Pinterest; a token in one command."""
+    hosts = " and ".join(HOSTS)
+    said = [f"pinscope: the Pinterest API simulator answers for {hosts} inside this proxy: nothing reaches "
+            f"Pinterest, and every call is diagnosed as if it had"]
+    if control_hosts and proxy is not None:
+        address = banner.show(("127.0.0.1" if not proxy[0] else proxy[0], proxy[1]))
+        said.append(f"pinscope: a simulator token for your client: curl -x http://{address} --cacert "
+                    f"{confdir.rstrip('/')}/mitmproxy-ca-cert.pem https://{control_hosts[0]}/_sim/token "
+                    f"-d app_id={DEMO_STANDARD.app_id} -d scope=boards:read,pins:read "
+                    f"(GET https://{control_hosts[0]}/_sim lists the apps and shortcuts)")
+    return said
 
 
 def _positive(name: str, text: str) -> float:
