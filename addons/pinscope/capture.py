@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from mitmproxy import http, io
+from mitmproxy.flow import Error
 from mitmproxy.io.har import request_to_flow
 
 from pinscope.har import HarError, entries
@@ -118,7 +119,20 @@ class Capture:
                                    f"({describe(err)})") from None
             self.index, index = index, index + 1
             self.done = fo.tell()
-            yield flow
+            yield unanswered(entry, flow)
+
+
+def unanswered(entry: dict, flow: http.HTTPFlow) -> http.HTTPFlow:
+    """A flow that got no answer as mitmproxy (and Chromium) export it: status 0 and `_error`.
+
+    mitmproxy's reader makes a response with status 0 of it; the error is what happened.
+    """
+    response = entry.get("response")
+    message = response.get("_error") if isinstance(response, dict) and response.get("status") == 0 else None
+    if isinstance(message, str) and message:
+        flow.response = None
+        flow.error = Error(message)
+    return flow
 
 
 def describe(err: BaseException) -> str:

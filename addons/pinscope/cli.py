@@ -16,7 +16,7 @@ from pinscope.rulebook import RuleFileError
 from pinscope.untrusted import clean
 
 # Subcommand modules, in help order; each exposes `register(subparsers)`.
-COMMANDS = ("demo", "web", "dump", "analyze", "rules", "scopes", "simulate")
+COMMANDS = ("demo", "web", "dump", "run", "analyze", "redact", "rules", "scopes", "simulate", "doctor")
 USAGE_ERROR = 2
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in pinscope, told apart from bad input
 DEBUG_ENV = "PINSCOPE_DEBUG"  # set to 1 to see the traceback of an internal error

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from pinscope.analyze import analyze_path
@@ -12,8 +11,10 @@ from pinscope.commands import CommandError
 from pinscope.console import print_summary
 from pinscope.terminal import Terminal
 from pinscope.detectors import Settings
-from pinscope.report import build_report, check_report_path, write_report
+from pinscope.report import Report, build_report, check_report_path, write_report
+from pinscope.report.ci import check_junit_path, gate_status, write_ci_outputs
 from pinscope.rulebook import Severity, default_rules
+from pinscope.settings import project_settings, with_project_defaults
 
 LEVELS = [s.value for s in Severity]
 FAILED = 1
@@ -26,15 +27,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run pinscope's rules over a capture written by `mitmdump -w FILE.mitm` or a "
                     "browser's HAR export, print a summary and optionally write reports.")
     parser.add_argument("capture", metavar="CAPTURE", help="a .mitm flow file or a .har archive")
+    add_report_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """--report, --junit, --fail-on, --silence, --min-severity: shared by `analyze` and `run`."""
     parser.add_argument("--report", metavar="PATH", action="append", default=[],
                         help="write a report; the suffix picks the format (.json, .md, .html); repeatable")
+    parser.add_argument("--junit", metavar="PATH",
+                        help="write JUnit XML for CI: a test case per (rule, operation), failed at or "
+                             "above --fail-on (error without it)")
     parser.add_argument("--fail-on", choices=LEVELS[:2], metavar="LEVEL",
                         help="exit 1 when findings at or above LEVEL (error|warning) remain")
     parser.add_argument("--silence", metavar="ID", nargs="+", action="extend", default=[],
                         help="rule ids to ignore everywhere (space or comma separated)")
-    parser.add_argument("--min-severity", choices=LEVELS, default="info", metavar="LEVEL",
+    parser.add_argument("--min-severity", choices=LEVELS, metavar="LEVEL",
                         help="hide findings below LEVEL (error|warning|info; default info)")
-    parser.set_defaults(run=run)
 
 
 def silenced(values: list[str]) -> frozenset[str]:
@@ -70,9 +79,12 @@ def refuse_overwriting(capture: str, reports: list[Path]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyze, summarise, write reports; 1 when --fail-on findings remain."""
-    settings = Settings(silence=silenced(args.silence), min_severity=args.min_severity)
+    args = with_project_defaults(args, project_settings(Path.cwd()))  # pinscope.toml; the command line wins
+    settings = Settings(silence=silenced(args.silence), min_severity=args.min_severity,
+                        ratelimit_warn=args.ratelimit_warn)
     report_paths = [check_report_path(path) for path in args.report]  # fail before the work
-    refuse_overwriting(args.capture, report_paths)
+    junit_path = check_junit_path(args.junit) if args.junit else None
+    refuse_overwriting(args.capture, report_paths + ([junit_path] if junit_path else []))
     engine = analyze_path(args.capture, settings)
     report = build_report(engine.session, engine.catalog)
     out = Terminal()  # `| head`: the reports are still written and the status stands
@@ -80,12 +92,11 @@ def run(args: argparse.Namespace) -> int:
     for path in report_paths:
         written = write_report(report, path)
         out.print(f"report written to {written}", highlight=False, markup=False, soft_wrap=True)
-    if args.fail_on is None:
-        return 0
-    threshold = Severity(args.fail_on).rank
-    failing = sum(f.count for f in report.findings if f.severity.rank <= threshold)
-    if failing:
-        sys.stderr.write(f"pinscope: {failing} finding{'s' if failing != 1 else ''} at or above "
-                         f"{args.fail_on} (--fail-on {args.fail_on})\n")
-        return FAILED
-    return 0
+    for written in write_ci_outputs(report, junit_path, args.fail_on):  # and GitHub output in Actions
+        out.print(f"junit written to {written}", highlight=False, markup=False, soft_wrap=True)
+    return gate(report, args.fail_on)
+
+
+def gate(report: Report, fail_on: str | None) -> int:
+    """FAILED (saying why on standard error) when findings at or above `fail_on` remain, else 0."""
+    return gate_status(report, fail_on)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from pinscope.commands.mitm import (LOCALHOST, SIMULATOR_FLAG, SIMULATOR_HELP, entry_script, launch,
                                    simulator_args, tool_command, wants_simulator)
+from pinscope.settings import project_settings, proxy_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +36,8 @@ def build_command(extra: list[str], *, simulator: bool = False) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Start mitmdump."""
     simulator, extra = wants_simulator(args)
+    # pinscope.toml as --set before the user's arguments; an option the user sets is left to them
+    extra = [*proxy_args(project_settings(Path.cwd()), extra), *extra]
     command = build_command(extra, simulator=simulator)
     sys.stderr.write("pinscope: starting mitmdump with the pinscope addon; it says where the proxy "
                      "listens once it does. Stop with Ctrl-C.\n")

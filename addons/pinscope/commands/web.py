@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from pinscope.commands.mitm import (LOCALHOST, SIMULATOR_FLAG, SIMULATOR_HELP, entry_script, launch,
                                    simulator_args, tool_command, wants_simulator)
+from pinscope.settings import project_settings, proxy_args
 
 # Valid names: mitmproxy/tools/web/web_columns.py (AVAILABLE_WEB_COLUMNS).
 # The comment (`<rule-id>: <essence>`) before the path, so it is read first and never pushed aside.
@@ -39,6 +41,8 @@ def build_command(extra: list[str], *, simulator: bool = False) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Start mitmweb; once it listens, the addon says where."""
     simulator, extra = wants_simulator(args)
+    # pinscope.toml as --set before the user's arguments; an option the user sets is left to them
+    extra = [*proxy_args(project_settings(Path.cwd()), extra), *extra]
     command = build_command(extra, simulator=simulator)
     sys.stderr.write("pinscope: starting mitmweb with the pinscope addon; it says where the web UI and "
                      "the proxy listen once they do. Stop with Ctrl-C.\n")

@@ -110,9 +110,9 @@ class MitmProcess:
 
 
 def start(tool: Tool, confdir: Path, extra: Sequence[str] = (), *, listen_port: int = 0, web_port: int = 0,
-          timeout: float = START_TIMEOUT, simulator: bool = False) -> MitmProcess:
+          timeout: float = START_TIMEOUT, simulator: bool = False, own_session: bool = False) -> MitmProcess:
     """Start `pinscope web|dump [--simulator]` as a child on 127.0.0.1 and wait until it listens (port 0: any
-    free one)."""
+    free one; `own_session`: out of the terminal's process group, so Ctrl-C reaches it only through stop())."""
     confdir.mkdir(parents=True, exist_ok=True)
     args = ["--listen-port", str(listen_port), "--set", f"confdir={confdir}"]
     if tool == "web":  # mitmweb prints port 0 as its web address: pick a real one
@@ -123,12 +123,17 @@ def start(tool: Tool, confdir: Path, extra: Sequence[str] = (), *, listen_port: 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the listening line must arrive while it matters
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                   encoding="utf-8", errors="replace", env=env, stdin=subprocess.DEVNULL)
+                                   encoding="utf-8", errors="replace", env=env, stdin=subprocess.DEVNULL,
+                                   start_new_session=own_session and os.name == "posix")
     except OSError as err:
         raise CommandError(f"cannot start {command[0]}: {err.strerror or err}") from None
     mitm = MitmProcess(process, confdir)
     threading.Thread(target=mitm._read, args=(tool,), name=f"pinscope-{tool}-output", daemon=True).start()
-    started = mitm.ready.wait(timeout) and mitm.proxy_port is not None
+    try:
+        started = mitm.ready.wait(timeout) and mitm.proxy_port is not None
+    except BaseException:  # Ctrl-C or SIGTERM while it starts: never leave it running
+        mitm.stop()
+        raise
     if not started or mitm.startup_error or process.poll() is not None:
         if mitm.startup_error:
             _wait_quietly(process)  # mitmproxy exits by itself; let it finish printing

@@ -63,14 +63,13 @@ def render_markdown(report: Report) -> str:
         "# pinscope report", "",
         f"Generated {format_time(report.generated_at)} by pinscope {report.pinscope_version} "
         f"(Pinterest API spec {report.spec_version}).", "",
-        "## Summary", "", *_summary(report.summary),
+        "## Summary", "", *summary_table(report.summary),
         "## Findings", "",
     ]
     if not report.findings:
         lines += ["No findings.", ""]
     else:
-        lines += table(["Severity", "Rule", "Count", "Title"],
-                       ([f.severity.value, code(f.rule), f.count, f.title] for f in report.findings))
+        lines += findings_table(report.findings)
         for finding in report.findings:
             lines += _rule_section(finding, report.endpoints)
     lines += ["## Tokens", ""]
@@ -129,7 +128,14 @@ def _scope_plan(plan: ScopePlanReport | None) -> list[str]:
     return lines
 
 
-def _summary(summary: Summary) -> list[str]:
+def findings_table(findings: list[RuleFindings]) -> list[str]:
+    """The findings at a glance: one row per rule, worst first (also the CI step summary's)."""
+    return table(["Severity", "Rule", "Count", "Title"],
+                 ([f.severity.value, code(f.rule), f.count, f.title] for f in findings))
+
+
+def summary_table(summary: Summary) -> list[str]:
+    """The session at a glance as a two-column table (also the CI step summary's)."""
     sev, env, span = summary.severities, summary.environments, summary.time_span
     rows = [
         ["Flows", summary.flows],

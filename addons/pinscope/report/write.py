@@ -46,24 +46,33 @@ def check_report_path(path: str | os.PathLike[str]) -> Path:
         shown = f"'{target.suffix}'" if target.suffix else "no suffix"
         raise ReportPathError(
             f"report {target}: unsupported format ({shown}); use one of {supported_suffixes()}")
+    return check_writable(target)
+
+
+def check_writable(target: Path, what: str = "report") -> Path:
+    """Fail early (ReportPathError naming `what`) when `target` could not be written."""
     folder = target.parent
     if not folder.is_dir():
-        raise ReportPathError(f"report {target}: folder {folder} does not exist")
+        raise ReportPathError(f"{what} {target}: folder {folder} does not exist")
     if target.is_dir():
-        raise ReportPathError(f"report {target}: is a folder")
+        raise ReportPathError(f"{what} {target}: is a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ReportPathError(f"report {target}: folder {folder} is not writable")
+        raise ReportPathError(f"{what} {target}: folder {folder} is not writable")
     return target
 
 
 def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
     """Render `report` in the format the suffix names and replace `path` atomically (mode 0600)."""
     target = check_report_path(path)
-    text = RENDERERS[target.suffix.lower()](report)
+    return write_atomically(target, RENDERERS[target.suffix.lower()](report))
+
+
+def write_atomically(target: Path, text: str, what: str = "report") -> Path:
+    """Replace `target` with `text` atomically (mode 0600); ReportPathError names `what` failed."""
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
-        raise ReportPathError(f"report {target}: {err.strerror or err}") from None
+        raise ReportPathError(f"{what} {target}: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
@@ -73,7 +82,7 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
         os.replace(tmp, target)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
-        raise ReportPathError(f"report {target}: {err.strerror or err}") from None
+        raise ReportPathError(f"{what} {target}: {err.strerror or err}") from None
     return target
 
 
