@@ -5,5 +5,7 @@ it even when pinscope is not installed.
 """
 
 from pinscope.addon import Pinscope
+from pinscope.rehearse.addon import Rehearsal
 
-addons = [Pinscope()]
+# Rehearsal first: it answers before Pinterest is asked; Pinscope diagnoses its answers like any other.
+addons = [Rehearsal(), Pinscope()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 from collections.abc import Iterator
 
@@ -41,8 +42,12 @@ def run(addon: Pinscope, *flows) -> None:
             addon.error(f)
 
 
+_PINS = itertools.count(123)
+
+
 def scope_401():
-    return flow("GET", "/v5/pins/123", status=401, body=error(3, "Not authorized: missing scopes"))
+    """A 401 code 3 on a Pin of its own: two of them are two calls, not a retry (see recovery.py)."""
+    return flow("GET", f"/v5/pins/{next(_PINS)}", status=401, body=error(3, "Not authorized: missing scopes"))
 
 
 def rules_of(f) -> list[str]:
@@ -124,7 +129,7 @@ def test_silence_header_is_honoured_in_both_phases_and_stripped(tctx, addon: Pin
     assert "x-pinscope-silence" not in f.request.headers
     addon.response(f)
     assert rules_of(f) == []
-    unsilenced = flow("GET", "/v5/pins/123", at=6, status=401, body=error(3, "Not authorized"))
+    unsilenced = flow("GET", "/v5/pins/124", at=6, status=401, body=error(3, "Not authorized"))
     run(addon, unsilenced)
     assert set(rules_of(unsilenced)) == {"insufficient-scope"}  # the answer confirmed the prediction
 

@@ -110,3 +110,11 @@ def test_the_status_is_commands_own_and_128_plus_n_for_a_signal(code: str, statu
 def test_a_missing_command_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="cannot run .*no-such-program"):
         Forwarder().run([str(tmp_path / "no-such-program")], {})
+
+
+def test_user_set_options_reach_the_proxy_and_win(tmp_path: Path) -> None:
+    args = with_project_defaults(parse("--set", "pinscope_rehearse_scopes=pins:read",
+                                       "--set", "pinscope_min_severity=error", "--", "true"), ProjectSettings())
+    words = proxy_options(tmp_path / "r.json", args)
+    assert "pinscope_rehearse_scopes=pins:read" in words
+    assert [w for w in words if w.startswith("pinscope_min_severity=")] == ["pinscope_min_severity=error"]

@@ -83,6 +83,7 @@ def print_summary(console: Console, report: Report) -> None:
         console.print(Panel(Group(*parts), title=f"{f.rule} x{f.count}", title_align="left",
                             border_style="red"))
     _forecast_lines(console, report)
+    _recovery_lines(console, report)
     if report.scope_plan is not None and report.scope_plan.scopes:
         console.print(Text.assemble(("Scope plan: ", "bold"), ", ".join(report.scope_plan.scopes),
                                     (" (details: pinscope scopes --plan CAPTURE)", "dim")))
@@ -95,6 +96,15 @@ def _forecast_lines(console: Console, report: Report) -> None:
             if f.warns:
                 console.print(Text.assemble((f"Forecast {r.category} ", "yellow"),
                                             f"{f.token}: {forecast_line(f)}"))
+
+
+def _recovery_lines(console: Console, report: Report) -> None:
+    """One line per operation whose recovery after an error was graded bad."""
+    for r in report.recovery:
+        if r.verdict == "bad":
+            console.print(Text.assemble(("Recovery ", "yellow"), f"{r.operation}: {r.grade} after "
+                                        f"{r.faults} fault{'s' if r.faults != 1 else ''}",
+                                        (" (details: the report's Recovery section)", "dim")))
 
 
 def print_scope_plan(console: Console, plan: ScopePlanReport) -> None:

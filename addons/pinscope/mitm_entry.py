@@ -9,5 +9,8 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != _HERE]
 
 from pinscope.addon import Pinscope  # noqa: E402
+from pinscope.rehearse.addon import Rehearsal  # noqa: E402
 
-addons = [Pinscope()]
+# Rehearsal first: its request hook answers before Pinterest (or a mounted simulator) is asked, and
+# Pinscope then diagnoses the injected answer like any other.
+addons = [Rehearsal(), Pinscope()]

@@ -13,6 +13,7 @@ from pinscope.exchange import Environment, Exchange
 from pinscope.findinglog import Example, FindingLog, RuleLog, make_room  # noqa: F401 - re-exported
 from pinscope.pinterest import Code
 from pinscope.ratelimit import RateLimitPolicy
+from pinscope.recovery import RecoveryTracker
 from pinscope.tokens import Credential
 from pinscope.masking import KnownSecrets
 from pinscope.untrusted import clean, clean_url
@@ -85,6 +86,7 @@ class Session:
         self.redirect_uris: Counter[str] = Counter()  # redirect_uri of accepted authorization-code grants
         self.secrets = KnownSecrets()  # (length, fingerprint) of secrets met: masked wherever they recur
         self.findings = FindingLog(self.secrets)
+        self.recovery = RecoveryTracker(self.secrets)  # what the client did after each error
         self.rules = self.findings.rules  # rule id -> RuleLog (the same dict: readers keep this name)
         self.severities = self.findings.severities
         self.record = self.findings.record
@@ -130,6 +132,7 @@ class Session:
             self._observe_grant(ex)
         if op is not None:
             self._observe_operation(ex, op)
+        self.recovery.observe(ex, op.label if op else None)
         if ex.credential is not None and ex.credential.kind == "client":
             self._observe_app(ex)
         if ex.credential is None or ex.credential.kind == "client" or ex.status is None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from tests.cases import auth, ratelimits, sandbox
 from tests.cases import analytics, errors, faq, hygiene, routing
 from tests.cases import answers, forecast, reading, requests
-from tests.cases import upstream
+from tests.cases import recovery, upstream
 from tests.cases.base import Case
 
 ALL_CASES: list[Case] = [*auth.CASES, *sandbox.CASES, *ratelimits.CASES, *forecast.CASES,
                         *faq.CASES, *analytics.CASES, *errors.CASES, *routing.CASES, *hygiene.CASES,
-                        *reading.CASES, *answers.CASES, *requests.CASES, *upstream.CASES]
+                        *reading.CASES, *answers.CASES, *requests.CASES, *upstream.CASES,
+                        *recovery.CASES]

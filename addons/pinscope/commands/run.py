@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "--fail-on finds something and COMMAND succeeded).")
     add_report_options(parser)
     parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
+    parser.add_argument("--set", metavar="OPTION=VALUE", action="append", default=[], dest="mitm_set",
+                        help="a mitmproxy or pinscope option for the proxy, e.g. "
+                             "--set pinscope_rehearse_scopes=boards:read,pins:read (repeatable)")
     parser.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS ...]",
                         help="the command to run, after `--`")
     parser.set_defaults(run=run)
@@ -59,6 +62,13 @@ def proxy_options(report: Path, args: argparse.Namespace) -> list[str]:
     options = [f"pinscope_report={report}", f"pinscope_min_severity={Severity(args.min_severity).value}",
                f"pinscope_ratelimit_warn={args.ratelimit_warn}"]
     options += [f"pinscope_silence={rule}" for rule in sorted(silenced(args.silence))]
+    own = getattr(args, "mitm_set", [])
+    for option in own:
+        if "=" not in option:
+            raise CommandError(f"run: --set takes OPTION=VALUE, not {option!r}")
+    # The user's own win: mitmproxy refuses a single-value option set twice, so pinscope's copy goes.
+    names = {option.partition("=")[0] for option in own}
+    options = [option for option in options if option.partition("=")[0] not in names] + own
     return [arg for option in options for arg in ("--set", option)]
 
 

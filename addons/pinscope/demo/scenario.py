@@ -128,7 +128,10 @@ def steps(today: dt.date) -> list[Step]:
                     "name": "Lemon pasta promo", "status": "ACTIVE", "is_removable": True},
                    {"ad_group_id": "2680059592705", "creative_type": "REGULAR", "name": "No Pin yet",
                     "status": "ACTIVE", "is_removable": True}]),
-        *[Step("GET", "api:/v5/ad_accounts", f"a server error ({n} of 3)", (rule,), auth=full, fault="500")
+        # Three different pages of one operation: server-error-persistent counts per operation, while
+        # recovery grading (recovery.py) would read three identical requests as retries, by their timing.
+        *[Step("GET", "api:/v5/ad_accounts", f"a server error ({n} of 3)", (rule,), auth=full, fault="500",
+               query={"page_size": str(10 * n)})
           for n, rule in ((1, "server-error"), (2, "server-error"), (3, "server-error-persistent"))],
         Step("POST", f"{ads}/events", "an endpoint that was ramped down", ("endpoint-ramped-down",), auth=full,
              json={"data": [{"event_name": "checkout", "action_source": "web", "event_time": 1735689600,

@@ -15,6 +15,7 @@ from pinscope.report.model import (
 )
 from pinscope.published import quotas, sandbox_checklist
 from pinscope.report.rank import importance
+from pinscope.report.recovery import recovery_reports
 from pinscope.report.plan import ForecastReport, ScopePlanReport, forecast_report, session_scope_plan
 from pinscope.rulebook import Severity
 from pinscope.session import OperationStats, RateState, RuleLog, Session, TokenState
@@ -36,6 +37,7 @@ def build_report(session: Session, catalog: Catalog, generated_at: float | None 
         endpoints=_endpoints(session, catalog),
         scope_plan=_scope_plan(session, catalog),
         sandbox=_sandbox(session),
+        recovery=recovery_reports(session),
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
-from pinscope.report import html_findings, html_plan, html_traffic
+from pinscope.report import html_findings, html_plan, html_recovery, html_traffic
 from pinscope.timefmt import format_time
 from pinscope.report.markup import Html, el, esc, join
 from pinscope.report.model import Report
@@ -36,6 +36,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("rate-limits", "Rate limits", html_traffic.rate_limits),
     Section("endpoints", "Endpoints", html_traffic.endpoints),
     Section("scope-plan", "Scope plan", html_plan.scope_plan),
+    Section("recovery", "Recovery", html_recovery.recovery),
     Section("sandbox", "Sandbox to production", html_traffic.sandbox),
 )
 

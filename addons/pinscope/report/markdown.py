@@ -10,6 +10,8 @@ from pinscope.report.model import EndpointReport, Report, RuleFindings, Summary
 from pinscope.report.plan import (NO_SCOPES, TIE_ADVICE, TIED, ScopePlanReport, accepts_text, forecast_cells,
                                   operations_called, url_note)
 from pinscope.published import describe_quota
+from pinscope.recovery import OUTCOMES
+from pinscope.report.recovery import gaps
 from pinscope.report.support import support_ticket
 from pinscope.report.units import duration
 from pinscope.rulebook import Severity
@@ -94,6 +96,7 @@ def render_markdown(report: Report) -> str:
         ([code(e.operation), e.requests, e.errors, f"{e.error_rate:.0%}", e.latency_median_ms,
           e.latency_p95_ms] for e in report.endpoints),
     ) if report.endpoints else ["No Pinterest API operations called.", ""]
+    lines += _recovery(report)
     lines += _sandbox(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -172,6 +175,23 @@ def _missing(scopes: list[str] | None) -> str | Md:
     if scopes is None:
         return "unknown (grant not seen)"
     return Md("**" + escape(", ".join(scopes)) + "**") if scopes else "none"
+
+
+def _recovery(report: Report) -> list[str]:
+    """Per operation with errors: what the client did next, graded, with the flows that show it."""
+    if not report.recovery:
+        return []
+    lines = ["## Recovery", "", "After each error, what the same token did next with the same operation.", ""]
+    lines += table(["Operation", "Faults", "Grade", "Outcomes"],
+                   ([code(r.operation), r.faults, f"{r.grade} ({r.verdict}): {OUTCOMES[r.grade][1]}",
+                     ", ".join(f"{o} {n}" for o, n in r.outcomes.items())] for r in report.recovery))
+    for r in report.recovery:
+        lines += [f"### Recovery of {code(r.operation)}", ""]
+        lines += table(["Time", "After", "Token", "Method", "URL", "Status", "Outcome"],
+                       ([format_time(e.timestamp), gap, e.token, e.method, code(e.url), e.status,
+                         e.outcome or "error"]
+                        for e, gap in zip(r.evidence, gaps(r.evidence))))
+    return lines
 
 
 def _sandbox(report: Report) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from pinscope.published import ChecklistStep, PublishedQuota
+from pinscope.recovery import OUTCOMES as RECOVERY_OUTCOMES
 from pinscope.report.base import Count, Model, Text, UrlText
 from pinscope.report.plan import ForecastReport, ScopePlanReport
 from pinscope.rulebook import Severity
@@ -135,6 +136,28 @@ class EndpointReport(Model):
     request_ids: list[Text] = Field(description="x-pinterest-rid of recent 5xx answers")
 
 
+class RecoveryFlow(Model):
+    """One flow of a recovery: an error, or what the client did next."""
+
+    method: Text
+    url: UrlText
+    status: int | None
+    timestamp: datetime
+    outcome: str | None = Field(description="how this retry was graded; null for the error itself")
+    token: str | None = Field(None, description="label of the token that sent it")
+
+
+class RecoveryReport(Model):
+    """How the client recovered from the errors of one operation."""
+
+    operation: str = Field(description="METHOD /v5/path/{template}")
+    faults: Count = Field(description="error answers (status >= 400) the client received")
+    grade: str = Field(description="the worst outcome: " + ", ".join(RECOVERY_OUTCOMES))
+    verdict: Literal["bad", "good", "neutral"]
+    outcomes: dict[str, Count] = Field(description="how often each outcome was seen")
+    evidence: list[RecoveryFlow] = Field(description="the latest errors and retries")
+
+
 class SandboxReport(Model):
     """The sandbox host was used: how much, by which tokens, and the steps to production."""
 
@@ -160,6 +183,8 @@ class Report(Model):
         None, description="least-privilege scopes for the calls made; null when no operation was called")
     sandbox: SandboxReport | None = Field(
         None, description="the production checklist, when the sandbox host was used")
+    recovery: list[RecoveryReport] = Field(
+        default_factory=list, description="per operation with errors: how the client recovered, worst first")
 
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON data, with the `schema` key."""
