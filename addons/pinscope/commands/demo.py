@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--headless", action="store_true",
                         help="run the scenario under mitmdump instead, print the summary and exit "
                              "(status 1 when a core rule did not show up)")
+    parser.add_argument("--rehearse", action="store_true",
+                        help="play a well-behaved and a careless variant of one client under a fault plan "
+                             "(pinscope_rehearse_faults) and show how the report grades their recovery")
     parser.add_argument("--report", metavar="PATH", default=DEFAULT_REPORT,
                         help=f"where the report is written when the demo stops (.html, .md or .json; default "
                              f"{DEFAULT_REPORT} in the current folder)")
@@ -43,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"--{name.replace('_', '-')} must be a port number (0-65535)")
     report = check_report_path(Path(args.report).resolve())
     return run_demo(report, headless=args.headless, listen_port=free_port(args.listen_port),
-                    web_port=free_port(args.web_port))
+                    web_port=free_port(args.web_port), rehearse=args.rehearse)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from pinscope.console import print_summary
-from pinscope.demo import CONTROL_HOST, launcher
+from pinscope.demo import CONTROL_HOST, launcher, rehearsal, rehearsal_report
 from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite
 from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, expected_rules, steps
@@ -59,8 +59,8 @@ def _progress(out: Console) -> Callable[[Outcome], None]:
 
 
 def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_port: int = 0,
-             out: Console | None = None) -> int:
-    """Run the demo; the exit status (0 unless the proxy failed or a core rule did not show up)."""
+             out: Console | None = None, rehearse: bool = False) -> int:
+    """Run the demo (`rehearse`: the two client variants under a fault plan); the exit status."""
     out = out or Console(highlight=False)
     confdir = Path(tempfile.mkdtemp(prefix="pinscope-demo-"))
     try:
@@ -68,7 +68,8 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
             # Headless: mitmdump writes JSON beside its CA; the demo reads it back for the summary and
             # writes the report the user asked for, in any format.
             written = confdir / "report.json" if headless else report_path
-            extra = [*launcher.simulator_args(RATE_SCALE), "--set", f"pinscope_report={written}"]
+            extra = [*launcher.simulator_args(RATE_SCALE), "--set", f"pinscope_report={written}",
+                     *(rehearsal.mitm_args() if rehearse else [])]
             tool = "dump" if headless else "web"
             if not headless:  # the /_sim/ consent shortcuts are plumbing: the list shows the scripted calls only
                 extra += ["--set", f"view_filter=!(~d {CONTROL_HOST})"]
@@ -76,6 +77,8 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
             mitm = launcher.start(tool, confdir, extra, listen_port=listen_port, web_port=web_port)
             try:
                 with LocalSite() as site, DemoClient(mitm.proxy_url, mitm.ca_cert, site.url) as client:
+                    if rehearse:
+                        return _rehearse(mitm, client, written, report_path, headless, out)
                     today = dt.datetime.now(dt.UTC).date()
                     out.print(Text(f"Scripted client -> proxy {mitm.proxy_url} (TLS intercepted with the "
                                    f"demo's CA); status, call, rules pinscope should report:", "bold"))
@@ -120,6 +123,26 @@ def _finish_headless(mitm: launcher.MitmProcess, written: Path, report_path: Pat
     if missing_core:
         out.print(Text(f"pinscope demo: core rules not reported: {', '.join(missing_core)}", "red"))
     return FAILED if failed or missing_core else 0
+
+
+def _rehearse(mitm: launcher.MitmProcess, client: DemoClient, written: Path, report_path: Path, headless: bool,
+              out: Console) -> int:
+    """Play both client variants under the fault plan; headless, print their grades from the report."""
+    out.print(Text(f"Two variants of one client -> proxy {mitm.proxy_url}, fault plan "
+                   f"{rehearsal.PLAN!r} (seed {rehearsal.SEED}):", "bold"), soft_wrap=True)
+
+    def show(variant: str, call: str, status: int | None, what: str) -> None:
+        shown = Text(f"{status}" if status else "   ", "dim")
+        out.print(Text.assemble("  ", shown, f"  {variant:<13} {call:<36} ", (what, "dim")), soft_wrap=True)
+
+    good, bad = rehearsal.play(client, show)
+    variants = {good.name: good.labels, bad.name: bad.labels}
+    if headless:
+        return rehearsal_report.finish(mitm, written, report_path, variants, out)
+    out.print("In mitmweb, `~comment rehearsal` lists the injected answers; the report's recovery section "
+              "grades each operation (its evidence flows name the tokens).", soft_wrap=True, markup=False)
+    _show_web(mitm, report_path, out)
+    return _wait(mitm, report_path, out)
 
 
 def _show_web(mitm: launcher.MitmProcess, report_path: Path, out: Console) -> None:
