@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from rich.console import Console
+from rich.text import Text
+
 from pinscope.commands import CommandError, dump, web
 from pinscope.commands.mitm import LOCALHOST, simulator_args, simulator_script  # noqa: F401 - re-exported
+from pinscope.report import Report
 
 Tool = Literal["web", "dump"]
 # Other modes say which: "HTTP(S) proxy (upstream mode) listening at ...".
@@ -151,3 +155,14 @@ def _wait_quietly(process: subprocess.Popen[str], timeout: float = 5.0) -> None:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         pass
+
+
+def stopped_report(mitm: MitmProcess, written: Path, out: Console) -> Report | None:
+    """Stop mitmdump (its addon writes the JSON report at exit) and read it; None, said on `out`, if it wrote none."""
+    status = mitm.stop()
+    if not written.is_file():
+        out.print(Text(f"pinscope demo: mitmdump (exit status {status}) wrote no report; "
+                       f"its output ended with:\n{mitm.tail()}", "red"), soft_wrap=True)
+        return None
+    out.print()
+    return Report.model_validate_json(written.read_text(encoding="utf-8"))

@@ -66,13 +66,9 @@ def show(out: Console, report: Report, variants: dict[str, set[str]]) -> bool:
 def finish(mitm: launcher.MitmProcess, written: Path, report_path: Path, variants: dict[str, set[str]],
            out: Console) -> int:
     """Stop mitmdump (it writes the report), print the grades, write the report the user asked for."""
-    status = mitm.stop()
-    if not written.is_file():
-        out.print(Text(f"pinscope demo: mitmdump (exit status {status}) wrote no report; "
-                       f"its output ended with:\n{mitm.tail()}", "red"), soft_wrap=True)
+    report = launcher.stopped_report(mitm, written, out)
+    if report is None:
         return FAILED
-    report = Report.model_validate_json(written.read_text(encoding="utf-8"))
-    out.print()
     as_expected = show(out, report, variants)
     write_report(report, report_path)
     out.print(f"report written to {report_path}", soft_wrap=True)

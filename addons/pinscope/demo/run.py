@@ -18,7 +18,7 @@ from pinscope.demo import CONTROL_HOST, launcher, rehearsal, rehearsal_report
 from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite
 from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, expected_rules, steps
-from pinscope.report import Report, write_report
+from pinscope.report import write_report
 
 FAILED = 1
 DASHBOARD_WAIT = 5.0  # seconds to wait for the dashboard's line after the scenario (it comes at start-up)
@@ -101,13 +101,9 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
 def _finish_headless(mitm: launcher.MitmProcess, written: Path, report_path: Path,
                      outcomes: list[Outcome], expected: frozenset[str], out: Console) -> int:
     """Stop mitmdump (its addon writes the report), print the summary, check every core rule fired."""
-    status = mitm.stop()
-    if not written.is_file():
-        out.print(Text(f"pinscope demo: mitmdump (exit status {status}) wrote no report; "
-                       f"its output ended with:\n{mitm.tail()}", "red"), soft_wrap=True)
+    report = launcher.stopped_report(mitm, written, out)
+    if report is None:
         return FAILED
-    report = Report.model_validate_json(written.read_text(encoding="utf-8"))
-    out.print()
     print_summary(out, report)
     write_report(report, report_path)
     out.print(f"report written to {report_path}", soft_wrap=True)
