@@ -126,13 +126,26 @@ def test_analytics_rejects_invalid_parameters(http: httpx.Client, days: int, ext
     assert reply.status_code == 400 and reply.json()["code"] == 1
 
 
-def test_generic_bodies_by_method(http: httpx.Client) -> None:
-    assert http.get("/v5/catalogs").json() == {"items": [], "bookmark": None}
-    assert http.get("/v5/ad_accounts/123/campaigns/456").json() == {"id": "456"}
+def test_generic_bodies_follow_the_spec_and_the_request(http: httpx.Client) -> None:
+    page = http.get("/v5/catalogs").json()
+    assert page["bookmark"] is None and page["items"][0]["id"].isdigit()
+    campaign = http.get("/v5/ad_accounts/123/campaigns/456").json()
+    assert campaign["id"] == "456" and campaign["ad_account_id"] == "123" and campaign["status"] == "ACTIVE"
     created = http.post("/v5/boards", json={"name": "Spring"}).json()  # a valid BoardCreate
-    assert created["name"] == "Spring" and created["id"].isdigit()
+    assert created["name"] == "Spring" and created["id"].isdigit() and "pin_count" in created
+    events = http.post("/v5/ad_accounts/123/events", json={"data": [{"event_name": "checkout",
+        "action_source": "web", "event_time": 1, "event_id": "e1", "user_data": {"em": ["a"]}}]})
+    assert events.json()["num_events_received"] == 1
     deleted = http.delete("/v5/boards/123")
     assert deleted.status_code == 204 and deleted.content == b""
+
+
+def test_batch_creates_answer_one_item_per_item_sent(http: httpx.Client) -> None:
+    campaign = {"ad_account_id": "123", "name": "Spring", "status": "ACTIVE", "objective_type": "AWARENESS"}
+    reply = http.post("/v5/ad_accounts/123/campaigns", json=[campaign, {**campaign, "name": "Fall"}])
+    items = reply.json()["items"]
+    assert [i["data"]["name"] for i in items] == ["Spring", "Fall"] and [i["exceptions"] for i in items] == [[], []]
+    assert len({i["data"]["id"] for i in items}) == 2 and all(len(i["data"]["id"]) <= 18 for i in items)
 
 
 def test_bulk_ad_create_reports_each_failed_item(http: httpx.Client) -> None:

@@ -1,8 +1,9 @@
 """Success bodies: realistic ones for a few resources, a small generic body for every other operation.
 
-Generic bodies (chosen over deriving each response schema from the spec): GET on a path ending in
-`{param}` -> `{"id": <that value>}`; other GETs -> `{"items": [], "bookmark": null}`; POST/PATCH/PUT ->
-the request's JSON object plus a new deterministic `id`; DELETE -> 204 with no body.
+Every other operation answers its example from the spec's response schema (`examples.py`); one
+without an example: GET on a path ending in `{param}` -> `{"id": <that value>}`; other GETs ->
+`{"items": [], "bookmark": null}`; POST/PATCH/PUT -> the request's JSON object plus a new
+deterministic `id`; DELETE -> 204 with no body.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pinscope.catalog import Operation
+from pinscope.simulator import examples
 from pinscope.simulator.analytics import ad_account_rows
 from pinscope.simulator.errors import BOARD_NOT_FOUND, PIN_NOT_FOUND, error
 from pinscope.simulator.fixtures import World, sim_id
@@ -153,8 +155,12 @@ REALISTIC: dict[str, Callable[[Call], Reply]] = {
 
 
 def generic(call: Call) -> Reply:
-    """The minimal body by method (see the module docstring)."""
+    """The spec's example, else the minimal body by method (see the module docstring)."""
     method, path = call.operation.method, call.operation.path
+    new_id = sim_id(call.world.seed, call.operation.operation_id, call.serial)
+    shaped = examples.answer(call.operation.operation_id, method, path, call.params, call.request.json, new_id)
+    if shaped is not None:
+        return shaped
     if method == "DELETE":
         return Reply(204)
     if method == "GET":
@@ -163,7 +169,7 @@ def generic(call: Call) -> Reply:
             return Reply(200, {"id": call.params[last[1:-1]]})
         return _page([])
     body = dict(call.request.json) if isinstance(call.request.json, dict) else {}
-    body["id"] = sim_id(call.world.seed, call.operation.operation_id, call.serial)
+    body["id"] = new_id
     return Reply(200, body)
 
 
