@@ -116,6 +116,7 @@ def test_healthy_capture_passes(capsys, tmp_path: Path) -> None:
     (["scopes", "PUT", "/v5/pins/1"], ["that path allows", "GET"]),
     (["scopes", "G3T", "/v5/pins/1"], ["not an HTTP method"]),
     (["scopes", "GET", "/v3/pins/1"], ["v5 only"]),
+    (["simulate", "--features", "pin_serch"], ["unknown feature 'pin_serch'"]),
     (["frobnicate"], ["invalid choice"]),
     ([], ["COMMAND"]),
 ])

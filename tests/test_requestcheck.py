@@ -104,6 +104,16 @@ def test_path_and_query_text_is_read_as_its_declared_type() -> None:
     assert (v.kind, v.value, v.expected) == ("type", "lots", "integer")
 
 
+@pytest.mark.parametrize("text", ["true", "True", "TRUE", "false", "False"])
+def test_query_booleans_are_read_in_any_case(text: str) -> None:
+    assert violations(op("events/create"), {"ad_account_id": "549755885175"}, {"test": text}) == []
+
+
+def test_a_query_boolean_that_is_not_one_is_named() -> None:
+    [v] = violations(op("events/create"), {"ad_account_id": "549755885175"}, {"test": "yes"})
+    assert (v.kind, v.field, v.value, v.expected) == ("type", "test", "yes", "boolean")
+
+
 def test_at_most_five_by_field_path() -> None:
     body = {name: "x" * 900 for name in ("alt_text", "board_id", "board_section_id", "description",
                                          "parent_pin_id", "sponsor_id", "title")}

@@ -7,7 +7,9 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from pinscope import cli
 from pinscope.catalog import Operation, default_catalog
+from pinscope.commands.simulate import config_from
 from pinscope.simulator import DEMO_STANDARD, DEMO_UNAPPROVED, App, SimConfig, Simulator
 from pinscope.simulator.access import feature
 from pinscope.simulator.errors import MISSING_SCOPES
@@ -42,6 +44,17 @@ def test_an_app_given_the_feature_gets_the_answer() -> None:
     sim = Simulator(SimConfig(apps=(given,)))
     reply = client(sim).get(SEARCH, params=SEARCH_QUERY, headers=bearer(sim, "boards:read,pins:read", given))
     assert reply.status_code == 200
+
+
+@pytest.mark.parametrize(("features", "given"), [
+    ([], set()), (["--features", "all"], {feature(op) for op in BETA_OPS}),
+    (["--features", "pin_search, ad_groups_create"], {"pin_search", "ad_groups_create"})])
+def test_simulate_features_option_gives_every_app_those_features(features: list[str], given: set) -> None:
+    config = config_from(cli.build_parser().parse_args(["simulate", *features]))
+    assert [set(app.features) for app in config.apps] == [given] * len(config.apps)
+    sim = Simulator(config)
+    reply = client(sim).get(SEARCH, params=SEARCH_QUERY, headers=bearer(sim, "boards:read,pins:read"))
+    assert reply.status_code == (200 if "pin_search" in given else 401)
 
 
 def test_missing_scopes_are_said_before_the_feature() -> None:

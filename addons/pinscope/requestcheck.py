@@ -119,8 +119,8 @@ def _typed(text: str, schema: dict | None) -> Any:
         except ValueError:
             return text
         return number if math.isfinite(number) else text
-    if kind == "boolean" and text in ("true", "false"):
-        return text == "true"
+    if kind == "boolean" and text.lower() in ("true", "false"):  # clients send Python's `True` as-is
+        return text.lower() == "true"
     if kind == "array":
         return [_typed(part, schema.get("items")) for part in text.split(",")] if text else []
     return text

@@ -7,7 +7,9 @@ import threading
 from dataclasses import replace
 
 from pinscope.commands import CommandError
+from pinscope.catalog import default_catalog
 from pinscope.simulator import SimConfig, Simulator
+from pinscope.simulator.access import all_features, with_features
 from pinscope.simulator.server import serve
 
 
@@ -26,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--rate-scale", type=float, default=1.0, metavar="F",
                         help="multiply every per-category rate-limit quota by F (e.g. 0.005 to reach 429 "
                              "within a few calls)")
+    parser.add_argument("--features", metavar="LIST",
+                        help="give every app these restricted (beta) features: `all`, or names separated by "
+                             "commas (default: none, so beta operations answer 401 code 3)")
     parser.set_defaults(run=run)
 
 
@@ -36,7 +41,20 @@ def config_from(args: argparse.Namespace) -> SimConfig:
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise CommandError("--token-ttl must be greater than 0")
     config = replace(SimConfig(), rate_scale=args.rate_scale)
+    if args.features:
+        config = replace(config, apps=with_features(config.apps, _features(args.features)))
     return replace(config, token_ttl=args.token_ttl) if args.token_ttl is not None else config
+
+
+def _features(text: str) -> frozenset[str]:
+    """The features `--features` names: `all`, or known names separated by commas."""
+    known = all_features(default_catalog())
+    if text.strip() == "all":
+        return known
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    if unknown := sorted(names - known):
+        raise CommandError(f"--features: unknown feature {unknown[0]!r} (`all`, or e.g. {min(known)})")
+    return names
 
 
 def run(args: argparse.Namespace) -> int:

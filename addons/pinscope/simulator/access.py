@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pinscope.catalog import Operation
+from dataclasses import replace
+
+from pinscope.catalog import Catalog, Operation
 from pinscope.simulator.errors import APP_NOT_APPROVED, RESTRICTED_FEATURE, error
 from pinscope.simulator.state import App
 from pinscope.simulator.wire import Reply
@@ -19,6 +21,16 @@ def feature(operation: Operation) -> str | None:
     if not operation.beta:
         return None
     return FEATURES.get(operation.operation_id, operation.operation_id.replace("/", "_"))
+
+
+def all_features(catalog: Catalog) -> frozenset[str]:
+    """Every restricted feature the catalogue's beta operations belong to."""
+    return frozenset(name for op in catalog.operations if (name := feature(op)) is not None)
+
+
+def with_features(apps: tuple[App, ...], features: frozenset[str]) -> tuple[App, ...]:
+    """The apps, each also given `features` (e.g. to run a client that uses beta operations)."""
+    return tuple(replace(app, features=app.features | features) for app in apps)
 
 
 def app_refusal(app: App) -> Reply | None:
