@@ -13,8 +13,9 @@ import re
 import sys
 from pathlib import Path
 
+from spec_tool import run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
 DEFAULT_OUT = ROOT / "rules" / "endpoints.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 OAUTH_SCHEMES = ("pinterest_oauth2", "client_credentials")
@@ -95,16 +96,7 @@ def render(catalog: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    spec_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPEC
-    out_path = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUT
-    try:
-        spec = json.loads(spec_path.read_text())
-    except (OSError, ValueError) as err:
-        print(f"build_catalog: cannot read spec {spec_path}: {err}", file=sys.stderr)
-        return 2
-    out_path.write_text(render(build(spec)))
-    print(f"wrote {out_path} ({len(spec['paths'])} paths)")
-    return 0
+    return run(argv, DEFAULT_OUT, build, render)
 
 
 if __name__ == "__main__":

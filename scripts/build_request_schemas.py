@@ -19,8 +19,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from spec_tool import keyed_lines, run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
 DEFAULT_OUT = ROOT / "rules" / "request_schemas.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 REF = "#/components/schemas/"
@@ -177,26 +178,14 @@ def _reaches(start: str, names: dict[str, set[str]]) -> set[str]:
 
 def render(doc: dict) -> str:
     """Stable, compact JSON: one operation and one component per line keeps diffs readable."""
-    def block(table: dict) -> str:
-        return ",\n  ".join(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}"
-                            for k, v in sorted(table.items()))
     head = {k: v for k, v in doc.items() if k not in ("operations", "$defs")}
     return (json.dumps(head, indent=1, sort_keys=True)[:-2]
-            + f',\n "operations": {{\n  {block(doc["operations"])}\n }},\n "$defs": {{\n  {block(doc["$defs"])}\n }}\n}}\n')
+            + f',\n "operations": {{\n  {keyed_lines(doc["operations"])}\n }},'
+            + f'\n "$defs": {{\n  {keyed_lines(doc["$defs"])}\n }}\n}}\n')
 
 
 def main(argv: list[str]) -> int:
-    spec_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPEC
-    out_path = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUT
-    try:
-        spec = json.loads(spec_path.read_text())
-    except (OSError, ValueError) as err:
-        print(f"build_request_schemas: cannot read spec {spec_path}: {err}", file=sys.stderr)
-        return 2
-    text = render(build(spec))
-    out_path.write_text(text)
-    print(f"wrote {out_path} ({len(text.encode()) / 1024:.0f} KiB)")
-    return 0
+    return run(argv, DEFAULT_OUT, build, render)
 
 
 if __name__ == "__main__":

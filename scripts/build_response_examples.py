@@ -17,8 +17,9 @@ import re
 import sys
 from pathlib import Path
 
+from spec_tool import keyed_lines, run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
 DEFAULT_OUT = ROOT / "rules" / "response_examples.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 REF = "#/components/schemas/"
@@ -123,24 +124,13 @@ def build(spec: dict) -> dict:
 
 def render(doc: dict) -> str:
     """Stable, compact JSON: one operation per line keeps diffs readable."""
-    rows = ",\n  ".join(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}"
-                        for k, v in sorted(doc["operations"].items()))
     head = {k: v for k, v in doc.items() if k != "operations"}
+    rows = keyed_lines(doc["operations"])
     return json.dumps(head, indent=1, sort_keys=True)[:-2] + f',\n "operations": {{\n  {rows}\n }}\n}}\n'
 
 
 def main(argv: list[str]) -> int:
-    spec_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SPEC
-    out_path = Path(argv[2]) if len(argv) > 2 else DEFAULT_OUT
-    try:
-        spec = json.loads(spec_path.read_text())
-    except (OSError, ValueError) as err:
-        print(f"build_response_examples: cannot read spec {spec_path}: {err}", file=sys.stderr)
-        return 2
-    text = render(build(spec))
-    out_path.write_text(text)
-    print(f"wrote {out_path} ({len(text.encode()) / 1024:.0f} KiB)")
-    return 0
+    return run(argv, DEFAULT_OUT, build, render)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from pinscope.catalog import Match, default_catalog, load_catalog
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow
 from tests.flowkit import PROD, SANDBOX, flow
+from tests.scripts import regenerated
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
@@ -22,9 +21,7 @@ ENDPOINTS = ROOT / "rules" / "endpoints.json"
 @pytest.mark.skipif(not SPEC.is_file(), reason=f"Pinterest's spec is not at {SPEC} (../shared absent)")
 def test_endpoints_json_is_fresh(tmp_path: Path) -> None:
     out = tmp_path / "endpoints.json"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_catalog.py"), str(SPEC), str(out)],
-                   check=True, capture_output=True)
-    assert out.read_text() == ENDPOINTS.read_text(), "stale: run scripts/build_catalog.py"
+    assert regenerated("build_catalog", SPEC, out) == ENDPOINTS.read_text(), "stale: run scripts/build_catalog.py"
 
 
 def test_catalogue_covers_the_spec() -> None:

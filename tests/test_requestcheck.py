@@ -18,6 +18,7 @@ from pinscope.exchange import from_flow
 from pinscope.requestcheck import KINDS, Violation, violations
 from pinscope.rulebook import default_rules
 from tests.flowkit import ACCESS, error, flow
+from tests.scripts import regenerated
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
@@ -34,9 +35,7 @@ def op(operation_id: str):
 @pytest.mark.skipif(not SPEC.is_file(), reason=f"Pinterest's spec is not at {SPEC} (../shared absent)")
 def test_request_schemas_json_is_fresh(tmp_path: Path) -> None:
     out = tmp_path / "request_schemas.json"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_request_schemas.py"), str(SPEC), str(out)],
-                   check=True, capture_output=True)
-    assert out.read_text() == SCHEMAS.read_text(), "stale: run scripts/build_request_schemas.py"
+    assert regenerated("build_request_schemas", SPEC, out) == SCHEMAS.read_text(), "stale: run scripts/build_request_schemas.py"
 
 
 def _keywords(node: object, inside_properties: bool = False) -> set[str]:

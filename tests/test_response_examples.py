@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from pinscope.catalog import default_catalog
-from tests.scripts import load_script
+from tests.scripts import load_script, regenerated
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
@@ -27,9 +25,7 @@ def operations() -> dict[str, dict]:
 @needs_spec
 def test_response_examples_json_is_fresh(tmp_path: Path) -> None:
     out = tmp_path / "response_examples.json"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_response_examples.py"), str(SPEC), str(out)],
-                   check=True, capture_output=True)
-    assert out.read_text() == EXAMPLES.read_text(), "stale: run scripts/build_response_examples.py"
+    assert regenerated("build_response_examples", SPEC, out) == EXAMPLES.read_text(), "stale: run scripts/build_response_examples.py"
 
 
 def test_every_catalogued_operation_has_a_success_status() -> None:

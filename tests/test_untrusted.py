@@ -118,3 +118,16 @@ def test_words_after_a_secret_name_in_prose_stay() -> None:
     text = "Paste it into the Token Debugger. Then check the Basic settings."
     assert clean(text) == text
     assert "Zq7Kx2mW" not in clean("token Zq7Kx2mW") and "abc.def.ghi" not in clean("token abc.def.ghi")
+
+
+def test_the_cheap_precheck_lets_every_secret_name_through() -> None:
+    """masking._MAYBE skips text without a secret word: it must know every word SECRET_NAME knows."""
+    import re
+
+    from pinscope.masking import _MAYBE, SECRET_NAME
+
+    names = ["client_secret", "app_secret", "secret", "password", "passwd", "pwd", "token", "x_api_key",
+             "api-key", "apikey", "access_key", "private_key", "credential", "credentials", "signature",
+             "sig", "code", "auth_code", "authorization_code", "my_refresh_token"]
+    assert all(re.fullmatch(SECRET_NAME, name, re.IGNORECASE) for name in names)
+    assert all(_MAYBE.search(name.lower()) for name in names)

@@ -16,7 +16,6 @@ from mitmproxy.log import ALERT
 from pinscope import addon_options as options
 from pinscope import annotate, banner, contentview, exchange
 from pinscope.dashboard.live import OPTIONS as DASHBOARD_OPTIONS, LiveDashboard
-from pinscope.demo import CONTROL_HOST
 from pinscope.engine import SILENCE_HEADER, Engine
 from pinscope.findings import RenderedFinding
 from pinscope.untrusted import describe_error
@@ -124,7 +123,7 @@ class Pinscope:
 
     def _count_other(self, flow: http.HTTPFlow) -> None:
         """Other traffic is a flow of the session too (offline analysis counts it); the demo's plumbing is not."""
-        if exchange.pretty_host(flow.request) != CONTROL_HOST:
+        if not exchange.is_plumbing(flow.request):
             self.engine.session.flows += 1
 
     @never_raises

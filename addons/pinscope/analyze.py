@@ -12,8 +12,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from pinscope.capture import Capture, CaptureError, describe, open_capture
 from pinscope.detectors import Settings
 from pinscope.engine import Engine
-from pinscope.demo import CONTROL_HOST
-from pinscope.exchange import from_flow, pretty_host
+from pinscope.exchange import from_flow, is_plumbing
 
 PROGRESS_MIN_BYTES = 4 << 20  # captures at least this large get a progress bar
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ def analyze_flows(engine: Engine, flows: Iterable[http.HTTPFlow]) -> int:
     """Analyze each HTTP flow in order; the number of flows analyzed. FlowError when one fails."""
     count = 0
     for flow in flows:
-        if pretty_host(flow.request) == CONTROL_HOST:  # the demo's simulator plumbing, as live leaves it out
+        if is_plumbing(flow.request):  # the demo's simulator plumbing, as live leaves it out
             continue
         # Any exception: a flow file's state is rebuilt by mitmproxy without type checks, so a flow
         # can load with a dict for an id or a str for a status and fail only here. It is the same

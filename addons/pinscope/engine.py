@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pinscope.catalog import Catalog, Match, default_catalog
 from pinscope.detectors import ALL, Context, Detector, Settings
 from pinscope.exchange import Exchange
-from pinscope.findings import RenderedFinding, render
+from pinscope.findings import Finding, RenderedFinding, render
 from pinscope.pinterest import CURRENT_VERSION
 from pinscope.rulebook import Rule, Severity, default_rules
 from pinscope.session import Session
@@ -39,7 +39,8 @@ class Engine:
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
         self._index: tuple[tuple[Detector, ...], dict[tuple[str, bool, bool, int], tuple[Detector, ...]]] = ((), {})
-        self._predicted: dict[str, frozenset[str]] = {}  # flow id -> its request phase's rules (raw)
+        # flow id -> its request phase's findings by rule (raw: before silencing), for its answer
+        self._predicted: dict[str, dict[str, Finding]] = {}
 
     def match(self, ex: Exchange) -> Match | None:
         """The operation an API request calls (None off the API)."""
@@ -71,11 +72,11 @@ class Engine:
                                         and d.may_speak(key[1], key[2], status_class))
         return chosen
 
-    def _remember(self, flow_id: str, rules: frozenset[str]) -> None:
-        """Keep a live flow's request-phase rules for its answer (bounded: flows in flight)."""
+    def _remember(self, flow_id: str, found: dict[str, Finding]) -> None:
+        """Keep a flow's request-phase findings for its answer (bounded: flows in flight)."""
         if len(self._predicted) >= MAX_PREDICTED:
             del self._predicted[next(iter(self._predicted))]
-        self._predicted[flow_id] = rules
+        self._predicted[flow_id] = found
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Request-phase findings (before the response exists)."""
@@ -100,12 +101,12 @@ class Engine:
 
     def _run(self, ex: Exchange, phase: str, now: float | None) -> list[RenderedFinding]:
         silenced = self.settings.silence | _header_silence(ex)
-        predicted = self._predicted.pop(ex.flow_id, frozenset()) if phase == "response" else frozenset()
+        predicted = self._predicted.pop(ex.flow_id, {}) if phase == "response" else {}
         ctx = Context(self.catalog, self.match(ex), self.session, ex.timestamp if now is None else now,
                       self.settings, silenced, predicted, retired=is_retired(ex))
         self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
         rendered: list[RenderedFinding] = []
-        found_rules: set[str] = set()
+        found_by_rule: dict[str, Finding] = {}
         for detector in self._for(phase, ex, ctx):
             # Request detectors run even when silenced: what they find is evidence for the answer.
             if phase == "response" and silenced and silenced.issuperset(detector.rules):
@@ -116,13 +117,13 @@ class Engine:
                 self._log_failure(detector, err)
                 continue
             for finding in found:
-                found_rules.add(finding.rule)
+                found_by_rule.setdefault(finding.rule, finding)
                 rule = self.rules.get(finding.rule)
                 if rule is None or finding.rule in silenced or not self._visible(rule.severity):
                     continue
                 rendered.append(render(finding, rule, self.session.secrets))
         if phase == "request":  # evidence for this flow's answer (detectors/evidence.py: predicted:RULE)
-            self._remember(ex.flow_id, frozenset(found_rules))
+            self._remember(ex.flow_id, found_by_rule)
         self.session.retract(ex.flow_id, replaced(rendered))
         self.session.record(ex, rendered)
         return rendered

@@ -27,8 +27,7 @@ import brotli
 from backports import zstd
 
 from pinbench.lagprobe import LAG_HOST
-from pinbench.live import LOCALHOST, _wait_listening, free_port
-from pinscope.commands.mitm import entry_script, tool_command
+from pinbench.live import LOCALHOST, _wait_listening, free_port, reverse_proxy_command
 
 GIB = 1 << 30
 ADDRESS_SPACE = 2 << 30
@@ -102,12 +101,8 @@ def _limit() -> None:
 def mitmdump(upstream_port: int, with_pinscope: bool, workdir: Path) -> Iterator[tuple[int, int]]:
     """mitmdump (+ lag probe, + pinscope) reverse-proxying to the upstream; yields (port, pid)."""
     port = free_port()
-    command = [*tool_command("mitmdump"), "--mode", f"reverse:http://{LOCALHOST}:{upstream_port}",
-               "--listen-host", LOCALHOST, "--listen-port", str(port), "--flow-detail", "0",
-               "--set", "keep_host_header=true", "--set", f"confdir={workdir / 'mitmproxy'}",
-               "-s", str(Path(__file__).with_name("lagprobe.py"))]
-    if with_pinscope:
-        command += ["-s", str(entry_script())]
+    command = reverse_proxy_command(f"http://{LOCALHOST}:{upstream_port}", port, with_pinscope, workdir,
+                                    ("-s", str(Path(__file__).with_name("lagprobe.py"))))
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, preexec_fn=_limit)
     try:

@@ -76,16 +76,22 @@ def upstream(workdir: Path) -> Iterator[int]:
             proc.wait()
 
 
+def reverse_proxy_command(upstream: str, port: int, with_pinscope: bool, workdir: Path,
+                          extra: tuple[str, ...] = ()) -> list[str]:
+    """mitmdump reverse-proxying to `upstream` on 127.0.0.1:`port` (Host header kept), `extra` scripts
+    or options, then pinscope when asked: the one command line every benchmark proxy uses."""
+    command = [*tool_command("mitmdump"), "--mode", f"reverse:{upstream}",
+               "--listen-host", LOCALHOST, "--listen-port", str(port), "--flow-detail", "0",
+               "--set", "keep_host_header=true", "--set", f"confdir={workdir / 'mitmproxy'}", *extra]
+    return command + (["-s", str(entry_script())] if with_pinscope else [])
+
+
 @contextlib.contextmanager
 def mitmdump(upstream_port: int, with_pinscope: bool, workdir: Path) -> Iterator[int]:
     """mitmdump as a reverse proxy to the upstream, with or without pinscope; yields its port."""
     port = free_port()
-    command = [*tool_command("mitmdump"), "--mode", f"reverse:https://{LOCALHOST}:{upstream_port}",
-               "--listen-host", LOCALHOST, "--listen-port", str(port), "--flow-detail", "0",
-               "--set", "keep_host_header=true", "--set", "ssl_insecure=true",
-               "--set", f"confdir={workdir / 'mitmproxy'}"]
-    if with_pinscope:
-        command += ["-s", str(entry_script())]
+    command = reverse_proxy_command(f"https://{LOCALHOST}:{upstream_port}", port, with_pinscope, workdir,
+                                    ("--set", "ssl_insecure=true"))
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:

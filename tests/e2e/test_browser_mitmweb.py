@@ -75,21 +75,26 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM} (set PINSCOPE_CHROMIUM or `apt-get install chromium`)")
     workdir = tmp_path_factory.mktemp("browser-demo")
-    command, env = pinscope_cli("demo", "--listen-port", str(free_port()), "--web-port", str(free_port()),
-                                "--report", "demo.json")
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    process = start_demo(workdir)
     lines: list[str] = []
     try:
         url = _demo_url(process, lines)
         assert url, "the demo printed no mitmweb URL:\n" + "".join(lines[-40:])
         yield url
     finally:
-        _stop_group(process)
+        stop_group(process)
     assert (workdir / "demo.json").is_file(), "Ctrl-C should leave the demo's report:\n" + "".join(lines[-20:])
 
 
-def _stop_group(process: subprocess.Popen[str]) -> None:
+def start_demo(workdir: Path) -> subprocess.Popen[str]:
+    """`pinscope demo` (not headless) on free ports, in its own process group (see stop_group)."""
+    command, env = pinscope_cli("demo", "--listen-port", str(free_port()), "--web-port", str(free_port()),
+                                "--report", "demo.json")
+    return subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+
+
+def stop_group(process: subprocess.Popen[str]) -> None:
     """Ctrl-C for the demo and its mitmweb; kill them if they hang."""
     for sig, wait in ((signal.SIGINT, 20), (signal.SIGKILL, 5)):
         if process.poll() is not None:

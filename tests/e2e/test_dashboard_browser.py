@@ -7,9 +7,7 @@ test-artifacts/browser-dashboard.png (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -18,11 +16,10 @@ from typing import Any
 import pytest
 import requests
 
-from pinscope.demo.launcher import free_port
 from pinscope.demo.scenario import CORE_RULES
 from pinscope.rulebook import Severity
-from tests.e2e.conftest import pinscope_cli
-from tests.e2e.test_browser_mitmweb import ARTIFACTS, CHROMIUM, START_TIMEOUT, browser  # noqa: F401 - fixture
+from tests.e2e.test_browser_mitmweb import (ARTIFACTS, CHROMIUM, START_TIMEOUT, browser,  # noqa: F401 - fixture
+                                            start_demo, stop_group)
 
 pytestmark = pytest.mark.browser
 
@@ -60,24 +57,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """`pinscope demo` on free ports: its dashboard URL, proxy and CA; stopped with its mitmweb."""
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM} (set PINSCOPE_CHROMIUM or `apt-get install chromium`)")
-    workdir = tmp_path_factory.mktemp("dashboard-demo")
-    command, env = pinscope_cli("demo", "--listen-port", str(free_port()), "--web-port", str(free_port()),
-                                "--report", "demo.json")
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    process = start_demo(tmp_path_factory.mktemp("dashboard-demo"))
     lines: list[str] = []
     try:
         found = _read_demo(process, lines)
         assert len(found) == 3, "the demo printed no dashboard or proxy line:\n" + "".join(lines[-40:])
         yield found
     finally:
-        for sig, wait in ((signal.SIGINT, 20), (signal.SIGKILL, 5)):  # the demo and its mitmweb
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, sig)
-                    process.wait(wait)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    continue
+        stop_group(process)
 
 
 @pytest.fixture

@@ -5,6 +5,6 @@ scenario.py lists the scripted calls as data, client.py performs them through th
 local non-Pinterest server, run.py ties them together for the `demo` command.
 """
 
-# The simulator's `/_sim/` shortcuts answer on this host inside the proxy: a host pinscope does not
-# diagnose, so shortcuts never look like Pinterest calls. `.test` is reserved (RFC 2606): never real.
-CONTROL_HOST = "simulator.pinscope.test"
+from pinscope.exchange.request import CONTROL_HOST  # the simulator's shortcut host (re-exported)
+
+__all__ = ["CONTROL_HOST"]

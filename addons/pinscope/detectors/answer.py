@@ -27,7 +27,8 @@ def _rules() -> tuple[str, ...]:
 
 
 def answer_detector(request_detectors: tuple[Detector, ...]) -> Detector:
-    """The detector of error answers, wording confirmed predictions with `request_detectors`."""
+    """The detector of error answers; `request_detectors` word a confirmed prediction the request
+    phase did not record (a flow whose request was not analysed on its way out)."""
     predictors = {rule: d for d in request_detectors for rule in d.rules}
 
     def diagnose(ex: Exchange, ctx: Context) -> Iterator[Finding]:
@@ -50,6 +51,8 @@ def _word(rule: str, ex: Exchange, ctx: Context, predictors: dict[str, Detector]
     builder = BUILDERS.get(rule)
     if builder is not None:
         return builder(ex, ctx)
+    if rule in ctx.predicted:  # the request phase's own finding: the same request, worded once
+        return ctx.predicted[rule]
     predictor = predictors.get(rule)
     found = predictor.fn(ex, ctx) if predictor is not None else ()
     return next((f for f in found if f.rule == rule), None)

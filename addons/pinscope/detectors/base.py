@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,7 +35,9 @@ class Context:
     now: float
     settings: Settings
     silenced: frozenset[str] = frozenset()  # rule ids silenced for this flow (option and header)
-    predicted: frozenset[str] = frozenset()  # rules this flow's request phase found (before silencing)
+    # What this flow's request phase found, by rule (before silencing): evidence for the answer, and
+    # the words of a prediction the answer confirms.
+    predicted: Mapping[str, Finding] = field(default_factory=dict)
     retired: bool = False  # a retired API version (v1, v3, ...): its path names no v5 operation
 
     @property

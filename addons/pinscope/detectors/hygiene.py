@@ -13,7 +13,7 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import replace
 
-from pinscope.demo import CONTROL_HOST
+from pinscope.exchange import CONTROL_HOST
 from pinscope.detectors.base import Context, detects, operation_label, token_label
 from pinscope.detectors.upstream import never_sent
 from pinscope.exchange import Exchange

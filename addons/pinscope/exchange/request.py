@@ -20,6 +20,9 @@ MAX_NAME_CHARS = 64  # characters of a header name quoted in a finding ("header 
 REDACTED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 IMAGE_PROXY_AGENT = "Pinterest Image Proxy"  # Pinterest's image fetcher, seen when pinscope fronts a site
 IMAGE_PROXY_BYTES = IMAGE_PROXY_AGENT.encode()
+# The simulator's `/_sim/` shortcuts answer on this host inside the proxy: a host pinscope does not
+# diagnose, so shortcuts never look like Pinterest calls. `.test` is reserved (RFC 2606): never real.
+CONTROL_HOST = "simulator.pinscope.test"
 # host[:port] with ASCII DNS labels: what mitmproxy's parse_authority accepts without changing it.
 PLAIN_AUTHORITY = re.compile(r"([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?)(?::(\d{1,5}))?")
 
@@ -41,6 +44,14 @@ def candidate(request: http.Request) -> bool:
         return True
     raw = data.content
     return bool(raw) and len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
+
+
+def is_plumbing(request: http.Request) -> bool:
+    """A call to the simulator's shortcuts (the demo's stand-in for a consent page): not a flow of the session.
+
+    Read from the request's own host (no header parsing): it costs nothing on other traffic.
+    """
+    return request.data.host == CONTROL_HOST
 
 
 def might_leak(request: http.Request) -> bool:

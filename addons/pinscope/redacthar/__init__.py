@@ -22,10 +22,9 @@ from mitmproxy.connection import Server
 
 from pinscope.analyze import FlowError, analyze_flows
 from pinscope.capture import CaptureError, describe, open_capture
-from pinscope.demo import CONTROL_HOST
 from pinscope.detectors import Settings
 from pinscope.engine import Engine
-from pinscope.exchange import from_flow, pretty_host
+from pinscope.exchange import from_flow, is_plumbing
 from pinscope.redacthar.flow import redact_flow
 from pinscope.redacthar.mask import Masker
 from pinscope.report.write import FILE_MODE, ReportPathError
@@ -101,7 +100,7 @@ def _entries(flows: Iterable[http.HTTPFlow], engine: Engine, masker: Masker) -> 
     """Pass 2: each flow analysed (its findings) and masked, as a HAR entry."""
     exporter, servers_seen = SaveHar(), set[Server]()
     for flow in flows:
-        if pretty_host(flow.request) == CONTROL_HOST:  # the demo's plumbing, as analyze leaves it out
+        if is_plumbing(flow.request):  # the demo's plumbing, as analyze leaves it out
             continue
         try:
             findings = engine.analyze(from_flow(flow))

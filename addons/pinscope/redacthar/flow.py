@@ -80,15 +80,15 @@ def _body(message: http.Message, what: str, masker: Masker, notes: list[str]) ->
         notes.append(f"{what} dropped ({reason})")
         message.content = b""
         return
-    message.content = body
-    text = message.get_text(strict=False) or ""
+    # Decoded here, within the cap: mitmproxy's get_text() would decode the body again, unbounded.
+    # UTF-8 with surrogateescape gives every byte back unchanged where nothing was masked.
+    text = body.decode("utf-8", "surrogateescape")
     if FORM in message.headers.get("content-type", "").lower():
         masked = masker.pairs(text)
     else:
         masked = masker.json_text(text) if text.lstrip()[:1] in ("{", "[") else None
         masked = masker.text(text) if masked is None else masked
-    if masked != text:
-        message.text = masked
+    message.content = masked.encode("utf-8", "surrogateescape") if masked != text else body
 
 
 def _binary(body: bytes) -> bool:
