@@ -99,7 +99,7 @@ class RecoveryTracker:
         Another request to the same operation (the next Pin of a loop) is no retry: the client moved on.
         """
         prior = self.open.get((_token(ex), label))
-        return prior if prior is not None and prior.signature == _signature(ex) else None
+        return prior if prior is not None and prior.signature == ex.request_signature else None
 
     def outcome(self, ex: Exchange, prior: OpenError) -> str:
         """How this request (a retry of `prior`) recovers: the first outcome of OUTCOMES that holds."""
@@ -154,7 +154,7 @@ class RecoveryTracker:
         if expired(ex.status, ex.error_code):
             self.expiries[label] = (fp, ex.timestamp)  # bounded: labels are capped by MAX_OPERATIONS
         self.open[(fp, label)] = OpenError(ex.status, ex.error_code, prior.first_at if prior else ex.timestamp,
-                                           ex.timestamp, reset_at, quick, _signature(ex))
+                                           ex.timestamp, reset_at, quick, ex.request_signature)
 
     def _refreshed(self, ex: Exchange, label: str) -> str | None:
         """A success after another token's expiry on this operation, with a token issued since: refreshed."""
@@ -176,12 +176,6 @@ def grade(outcomes: Counter[str], gave_up: int) -> str:
     """An operation's grade: its worst outcome (gave-up when it only stopped)."""
     seen = set(outcomes) | ({"gave-up"} if gave_up else set())
     return next((o for o in OUTCOMES if o in seen), "gave-up")
-
-
-def _signature(ex: Exchange) -> int:
-    """What makes two requests the same call: method, host, path, query and body (a hash: nothing kept)."""
-    return hash((ex.method, ex.host, ex.path, tuple(sorted(ex.query.items())), ex.request_body,
-                 tuple(sorted(ex.request_form.items()))))
 
 
 def _token(ex: Exchange) -> str:

@@ -69,6 +69,12 @@ class Exchange:
         return loads(self.response_body)
 
     @cached_property
+    def request_signature(self) -> int:
+        """What makes two requests the same call (a retry): method, host, path, query and body, hashed."""
+        return hash((self.method, self.host, self.path, tuple(sorted(self.query.items())), self.request_body,
+                     tuple(sorted(self.request_form.items()))))
+
+    @cached_property
     def error_code(self) -> int | None:
         """Pinterest's `code` from an error body (accepts a numeric string)."""
         if (self.status or 0) < 400:  # before parsing: most answers are no errors
