@@ -6,7 +6,7 @@ import logging
 
 from mitmproxy import http
 
-from pinscope.catalog import Match
+from pinscope.catalog import Match, Operation, per_operation
 from pinscope.exchange import Exchange
 from pinscope.findings import RenderedFinding, worst
 from pinscope.rulebook import Severity
@@ -47,13 +47,15 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
 def set_context(flow: http.HTTPFlow, ex: Exchange, match: Match | None) -> None:
     """Record what pinscope knows about the call: operation, required scopes, category, token."""
     op = match.operation if match else None
-    flow.metadata[CONTEXT_KEY] = {
-        "operation": op.label if op else None,
-        "scopes": [sorted(s) for s in op.scope_sets] if op else None,
-        "category": op.category if op else None,
-        "sandbox": op.sandbox if op else None,
-        "token": _token_label(ex),
-    }
+    known = _operation_context(op) if op else dict.fromkeys(("operation", "scopes", "category", "sandbox"))
+    flow.metadata[CONTEXT_KEY] = {**known, "token": _token_label(ex)}  # a new dict per flow: metadata is the flow's
+
+
+@per_operation
+def _operation_context(op: Operation) -> dict[str, object]:
+    """The part of a call's context that depends on its operation alone (the same for every call)."""
+    return {"operation": op.label, "scopes": [sorted(s) for s in op.scope_sets], "category": op.category,
+            "sandbox": op.sandbox}
 
 
 def _token_label(ex: Exchange) -> str | None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from pinscope.paths import rules_dir
 
 PARAM = "{}"  # trie key for a `{param}` segment
+MAX_PER_OPERATION = 4096  # operations per_operation() remembers (a catalogue has about 230)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +94,12 @@ class Catalog:
     def match(self, method: str, api_path: str) -> Match:
         """Match `/pins/123` (path after `/v5`) to its operation; literals beat `{param}`."""
         method = method.upper()
+        segments = _segments(api_path)
+        leaf = _greedy_leaf(self._trie, segments)  # most paths: literals first, no backtracking
+        if leaf is not None and method in leaf[""]:
+            return Match(leaf[""][method], True)
         first: dict | None = None
-        for leaf in _leaves(self._trie, _segments(api_path), 0):
+        for leaf in _leaves(self._trie, segments, 0):
             ops = leaf[""]
             if method in ops:
                 return Match(ops[method], True)
@@ -121,6 +129,33 @@ def _template_segments(template: str) -> tuple[str, ...]:
     return tuple(_segments(template))
 
 
+def per_operation(fn: Callable[[Operation], T]) -> Callable[[Operation], T]:
+    """Cache `fn(op)` per Operation object (operations are immutable but unhashable: they hold dicts)."""
+    known: dict[int, tuple[Operation, T]] = {}
+
+    def cached(op: Operation) -> T:
+        entry = known.get(id(op))
+        if entry is not None and entry[0] is op:
+            return entry[1]
+        if len(known) >= MAX_PER_OPERATION:
+            known.clear()
+        value = fn(op)
+        known[id(op)] = (op, value)  # keeping `op` makes its id unique for as long as the entry lives
+        return value
+
+    return functools.wraps(fn)(cached)
+
+
+def _greedy_leaf(node: dict, segments: list[str]) -> dict | None:
+    """The leaf reached by taking the literal segment wherever there is one (_leaves' first), or None."""
+    for segment in segments:
+        child = node.get(segment)
+        node = child if child is not None else node.get(PARAM)
+        if node is None:
+            return None
+    return node if "" in node else None
+
+
 def _leaves(node: dict, segments: list[str], i: int) -> Iterator[dict]:
     """Trie leaves matching the segments, literal segments before `{param}` ones."""
     if i == len(segments):
@@ -138,11 +173,18 @@ def _leaves(node: dict, segments: list[str], i: int) -> Iterator[dict]:
 def breaks_rule(value: str, rule: dict) -> tuple[bool, bool]:
     """(breaks the spec's `pattern`, longer than its `maxLength`) for one parameter value."""
     pattern, limit = rule.get("pattern"), rule.get("maxLength")
-    try:
-        mismatch = bool(pattern) and re.search(pattern, value) is None
-    except re.error:
-        mismatch = False  # a pattern Python cannot read says nothing about the value
+    compiled = _pattern(pattern) if pattern and isinstance(pattern, str) else None
+    mismatch = compiled is not None and compiled.search(value) is None
     return mismatch, isinstance(limit, int) and len(value) > limit
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    """The spec's pattern compiled once; None when Python cannot read it (it says nothing about values)."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

@@ -18,6 +18,7 @@ from pinscope.untrusted import describe_error
 logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
 MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
+MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
 MATCH_CACHE = 1024  # (method, api path) -> Match entries kept; each flow asks up to four times
 
 
@@ -38,7 +39,8 @@ class Engine:
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
-        self._index: tuple[tuple[Detector, ...], dict[tuple[str, bool, bool, int], tuple[Detector, ...]]] = ((), {})
+        self._index: tuple[tuple[object, object], dict[tuple[str, bool, str | None, int], tuple[Detector, ...]]] = \
+            ((None, None), {})
         # flow id -> its request phase's findings by rule (raw: before silencing), for its answer
         self._predicted: dict[str, dict[str, Finding]] = {}
 
@@ -58,18 +60,23 @@ class Engine:
         """The detectors that may speak about this call, in order (dispatch on declared traits).
 
         Indexed by (phase, API call, matched operation, status class) and recomputed if `detectors`
-        is replaced. A detector without rules is left out: silencing nothing already silences it.
+        or the catalogue is replaced. A detector without rules is left out: silencing nothing already
+        silences it.
         """
-        detectors, index = self._index
-        if detectors is not self.detectors:
+        owners, index = self._index
+        if owners[0] is not self.detectors or owners[1] is not self.catalog:
             index = {}
-            self._index = (self.detectors, index)
+            self._index = ((self.detectors, self.catalog), index)
         status_class = ex.status // 100 if ex.status is not None and 100 <= ex.status <= 999 else 0
-        key = (phase, ex.is_api, ctx.operation is not None, status_class)
+        op = ctx.operation
+        # ctx.operation comes from self.catalog (match()), where operation ids are unique.
+        key = (phase, ex.is_api, op.operation_id if op is not None else None, status_class)
         chosen = index.get(key)
         if chosen is None:
+            if len(index) >= MAX_DISPATCH:
+                index.clear()
             chosen = index[key] = tuple(d for d in self.detectors if d.phase == phase and d.rules
-                                        and d.may_speak(key[1], key[2], status_class))
+                                        and d.may_speak(ex.is_api, op, status_class))
         return chosen
 
     def _remember(self, flow_id: str, found: dict[str, Finding]) -> None:
@@ -100,7 +107,8 @@ class Engine:
         return [f for f in before if f.rule not in gone] + after
 
     def _run(self, ex: Exchange, phase: str, now: float | None) -> list[RenderedFinding]:
-        silenced = self.settings.silence | _header_silence(ex)
+        from_header = _header_silence(ex)
+        silenced = self.settings.silence | from_header if from_header else self.settings.silence
         predicted = self._predicted.pop(ex.flow_id, {}) if phase == "response" else {}
         ctx = Context(self.catalog, self.match(ex), self.session, ex.timestamp if now is None else now,
                       self.settings, silenced, predicted, retired=is_retired(ex))
@@ -123,9 +131,13 @@ class Engine:
                     continue
                 rendered.append(render(finding, rule, self.session.secrets))
         if phase == "request":  # evidence for this flow's answer (detectors/evidence.py: predicted:RULE)
-            self._remember(ex.flow_id, found_by_rule)
-        self.session.retract(ex.flow_id, replaced(rendered))
-        self.session.record(ex, rendered)
+            if found_by_rule:
+                self._remember(ex.flow_id, found_by_rule)
+            elif self._predicted:
+                self._predicted.pop(ex.flow_id, None)  # a request analysed again finds no stale evidence
+        if rendered:
+            self.session.retract(ex.flow_id, replaced(rendered))
+            self.session.record(ex, rendered)
         return rendered
 
     def _visible(self, severity: Severity) -> bool:

@@ -58,6 +58,8 @@ class FindingLog:
 
     def record(self, ex: Exchange, findings: list[RenderedFinding]) -> None:
         """Count findings by rule and keep a few example flows."""
+        if not findings:  # most flows: nothing to count, no table entry to make
+            return
         counted = self._counted.get(ex.flow_id)
         if counted is None:
             make_room(self._counted, MAX_COUNTED)

@@ -98,6 +98,8 @@ class RecoveryTracker:
 
         Another request to the same operation (the next Pin of a loop) is no retry: the client moved on.
         """
+        if not self.open:  # most sessions, most of the time: no error waits for its retry
+            return None
         prior = self.open.get((_token(ex), label))
         return prior if prior is not None and prior.signature == ex.request_signature else None
 

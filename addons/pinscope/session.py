@@ -178,7 +178,9 @@ class Session:
             state.expires_at = ex.timestamp + lifetime if lifetime is not None else None
 
     def _observe_operation(self, ex: Exchange, op: Operation) -> None:
-        stats = self.operations.setdefault(op.label, OperationStats())
+        stats = self.operations.get(op.label)
+        if stats is None:  # not setdefault(): that would build (and drop) an OperationStats every call
+            stats = self.operations[op.label] = OperationStats()
         stats.requests += 1
         if ex.status is not None and ex.status >= 400:
             stats.errors += 1

@@ -62,10 +62,27 @@ def mask(secret: str) -> str:
     return classify_token(secret).label if V5_TOKEN.match(secret) else f"…{fingerprint(secret)}"
 
 
+# A client sends the same Authorization value again and again: its Credential is worked out once.
+# Keyed by the value's hash and length, so this table holds no secret (a collision needs 2**64 luck).
+_CREDENTIALS: dict[tuple[int, int], Credential | None] = {}
+MAX_CREDENTIALS = 256
+
+
 def parse_authorization(value: str | None) -> Credential | None:
     """Parse an Authorization header into a Credential (None when absent)."""
     if value is None:
         return None
+    key = (hash(value), len(value))
+    if key in _CREDENTIALS:
+        return _CREDENTIALS[key]
+    if len(_CREDENTIALS) >= MAX_CREDENTIALS:
+        _CREDENTIALS.clear()
+    credential = _CREDENTIALS[key] = _parse_authorization(value)
+    return credential
+
+
+def _parse_authorization(value: str) -> Credential | None:
+    """parse_authorization() without its memory."""
     value = value.strip()
     scheme, _, rest = value.partition(" ")
     rest = rest.strip()

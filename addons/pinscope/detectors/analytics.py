@@ -57,7 +57,7 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-@detects("analytics-conversion-settings", phase="request", api=True, operation=True)
+@detects("analytics-conversion-settings", phase="request", api=True, applies=lambda op: _kind(op) is not None)
 def conversion_settings(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Show the effective conversion settings (one param each, `left_out` when Pinterest's default
     applies); the "differs" variant names each one that is not Ads Manager's default."""
@@ -78,7 +78,7 @@ def conversion_settings(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     }, "differs" if differs else "default")
 
 
-@detects("analytics-date-range", phase="request", api=True, operation=True)
+@detects("analytics-date-range", phase="request", api=True, applies=lambda op: _kind(op) is not None)
 def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """start_date/end_date outside the window the operation accepts (days back, span, order)."""
     kind = _kind(ctx.operation)
@@ -108,7 +108,8 @@ def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         })
 
 
-@detects("metro-analytics-hint", phase="request", api=True, operation=True)
+@detects("metro-analytics-hint", phase="request", api=True,
+         applies=lambda op: op.path.endswith("/targeting_analytics"))
 def metro_hint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Targeting analytics broken down by country/region/geo but not LOCATION (metro and zone)."""
     op = ctx.operation
@@ -161,7 +162,7 @@ def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[Phrase]:
     return [Phrase("dates", {"dates": listed(missing, MAX_LISTED)})] if missing else []
 
 
-@detects("analytics-rows-omitted", api=True, operation=True, statuses=(200, 200))
+@detects("analytics-rows-omitted", api=True, statuses=(200, 200), applies=lambda op: _kind(op) == "sync")
 def rows_omitted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A 200 analytics answer without rows for some requested ids or days: all-zero rows are dropped."""
     if not ex.is_api or ex.status != 200 or _kind(ctx.operation) != "sync":

@@ -61,12 +61,19 @@ class Detector:
     api: bool | None = None  # True: Pinterest API calls only; False: other hosts only; None: both
     operation: bool = False  # only calls matched to a v5 operation of the catalogue
     statuses: tuple[int, int] | None = None  # only answers with a status in this range (inclusive)
+    unmatched: bool = False  # only calls matched to no v5 operation (unknown paths and methods)
+    # Only calls to operations for which this holds (worked out once per operation by the engine).
+    applies: Callable[[Operation], bool] | None = None
 
-    def may_speak(self, api: bool, operation: bool, status_class: int) -> bool:
+    def may_speak(self, api: bool, operation: Operation | None, status_class: int) -> bool:
         """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none)."""
         if self.api is not None and self.api != api:
             return False
-        if self.operation and not operation:
+        if (self.operation or self.applies is not None) and operation is None:
+            return False
+        if self.unmatched and operation is not None:
+            return False
+        if self.applies is not None and operation is not None and not self.applies(operation):
             return False
         low, high = self.statuses or (0, 999)
         if self.errors_only:
@@ -112,15 +119,16 @@ def explains(rule: str) -> Callable[[BuildFn], Builder]:
 
 
 def detects(*rules: str, phase: Phase = "response", errors_only: bool = False, api: bool | None = None,
-            operation: bool = False, statuses: tuple[int, int] | None = None) -> Callable[[DetectFn], Detector]:
+            operation: bool = False, statuses: tuple[int, int] | None = None, unmatched: bool = False,
+            applies: Callable[[Operation], bool] | None = None) -> Callable[[DetectFn], Detector]:
     """Declare a detector: `@detects("video-url-restricted", api=True, operation=True, statuses=(200, 200))`.
 
-    `api`, `operation` and `statuses` only let the engine skip calls that could find nothing; the
-    detector still checks what it needs.
+    `api`, `operation`, `statuses`, `unmatched` and `applies` only let the engine skip calls that
+    could find nothing; the detector still checks what it needs.
     """
 
     def wrap(fn: DetectFn) -> Detector:
-        return Detector(fn, phase, rules, errors_only, api, operation, statuses)
+        return Detector(fn, phase, rules, errors_only, api, operation, statuses, unmatched, applies)
 
     return wrap
 

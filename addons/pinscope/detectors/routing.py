@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from urllib.parse import unquote
 
-from pinscope.catalog import Catalog, Operation, breaks_rule
+from pinscope.catalog import Catalog, Operation, breaks_rule, per_operation
 from pinscope.detectors.base import Context, detects, is_v5
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
@@ -32,7 +32,7 @@ LEGACY_PATHS = {"me": "/user_account", "users/me": "/user_account", "me/boards":
 
 def path_params(op: Operation, api_path: str) -> dict[str, str]:
     """The percent-decoded values of the operation's `{param}` segments in this request path."""
-    return {name: unquote(value) for name, value in op.path_params(api_path).items()}
+    return {name: unquote(value) if "%" in value else value for name, value in op.path_params(api_path).items()}
 
 
 def _shape(path: str) -> str:
@@ -75,7 +75,7 @@ def _nearest_shape(catalog: Catalog, method: str, shape: str, n: int) -> tuple[O
     return tuple(op for _, op in sorted(scored, key=lambda s: (-s[0], s[1].label))[:n])
 
 
-@detects("unknown-endpoint", phase="request", api=True)
+@detects("unknown-endpoint", phase="request", api=True, unmatched=True)
 def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A v5 path that matches no operation: suggest the nearest ones."""
     if not is_v5(ex) or ctx.match is None or ctx.match.path_known:
@@ -88,7 +88,7 @@ def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     }, "default" if suggestions else "nothing_close")
 
 
-@detects("method-not-allowed", phase="request", api=True)
+@detects("method-not-allowed", phase="request", api=True, unmatched=True)
 def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """A known v5 path called with a method it does not have: list the allowed ones."""
     match = ctx.match
@@ -122,6 +122,16 @@ def wrong_api_version(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     yield Finding("wrong-api-version", params, "default" if params["suggestions"] else "nothing_close")
 
 
+IdRules = tuple[tuple[str, str, dict], ...]
+
+
+@per_operation
+def _id_rules(op: Operation) -> IdRules:
+    """(where, name, rule) of the operation's `*_id` parameters, worked out once per operation."""
+    parts = ((*key.partition(":")[::2], rule) for key, rule in (op.param_rules or {}).items())
+    return tuple((w, n, r) for w, n, r in parts if n.endswith("_id"))
+
+
 def _shown(value: str) -> str:
     """An offending value as a finding quotes it: tokens masked, long values cut."""
     if TOKEN_IN_TEXT.search(value):
@@ -135,18 +145,18 @@ def _violation(value: str, rule: dict) -> str | None:
     return "pattern_and_length" if mismatch and too_long else "pattern" if mismatch else "length" if too_long else None
 
 
-@detects("invalid-id-format", phase="request", api=True, operation=True)
+@detects("invalid-id-format", phase="request", api=True, applies=lambda op: bool(_id_rules(op)))
 def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation
-    if not is_v5(ex) or op is None or not op.param_rules:
+    if not is_v5(ex) or op is None:
         return
-    in_path = path_params(op, ex.api_path or "/")
+    rules = _id_rules(op)
+    if not rules:
+        return
+    in_path = path_params(op, ex.api_path or "/") if any(where == "path" for where, _, _ in rules) else {}
     problems, names = [], []
-    for key, rule in op.param_rules.items():
-        where, _, name = key.partition(":")
-        if not name.endswith("_id"):
-            continue
+    for where, name, rule in rules:
         value = in_path.get(name) if where == "path" else ex.query.get(name)
         broken = _violation(value, rule) if value is not None else None
         if broken:

@@ -79,6 +79,8 @@ def _seconds(value: object) -> float | None:
 REQUEST_FIELDS = ("timestamp", "method", "scheme", "host", "port", "path", "url", "query", "environment",
                   "api_version", "api_path", "request_headers", "credential", "request_form", "request_body",
                   "leaked", "query_tokens", "unread", "secrets")
+# ... and the cached properties computed from those alone (Exchange.REQUEST_CACHES).
+REUSED = frozenset(REQUEST_FIELDS) | Exchange.REQUEST_CACHES
 
 
 def request_key(request: http.Request) -> tuple[object, ...]:
@@ -159,10 +161,11 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
         resp, error = None, error or made  # mitmproxy's own 502 page: the server never answered
     if before is None:
         fields = _request_fields(req)
-    else:
-        fields = {name: before.__dict__[name] for name in REQUEST_FIELDS}
+    else:  # the request phase's fields and request-only caches, as they are (a dict copy, not a rebuild)
+        fields = {name: value for name, value in before.__dict__.items() if name in REUSED}
         fields["request_headers"] = dict(before.request_headers)  # the addon adds to it
-        fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
+        if before.unread:
+            fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
     resp_headers = read_headers(resp.headers)[0] if resp is not None else {}
     resp_body = None
     if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
@@ -173,7 +176,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
     if fields["api_path"] is not None and fields["api_path"].rstrip("/") == "/oauth/token":
         grant = _grant(resp_body) if resp and resp.status_code < 400 else None
         resp_body = resp_body if resp is not None and resp.status_code >= 400 else None
-    return Exchange(
+    fields.update(
         flow_id=flow.id,
         duration_ms=bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
         status=resp.status_code if resp is not None else None,
@@ -181,8 +184,8 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
         response_body=resp_body,
         grant=grant,
         error=error,
-        **fields,
     )
+    return Exchange(fields)
 
 
 def _proxy_made(req: http.Request, resp: http.Response) -> str | None:

@@ -28,8 +28,14 @@ class TokenGrant:
 class Exchange:
     """One request/response pair as plain, secret-free data."""
 
-    def __init__(self, **fields: Any) -> None:
-        self.__dict__.update(fields)
+    # Cached properties that read request fields only: the response phase may keep them (build.from_flow).
+    REQUEST_CACHES = frozenset({"request_json", "request_signature"})
+
+    def __init__(self, fields: dict[str, Any] | None = None, /, **more: Any) -> None:
+        """An Exchange from a dict of its fields (taken as it is, not copied) and/or keywords."""
+        if fields is not None:
+            self.__dict__ = fields
+        self.__dict__.update(more)
 
     flow_id: str
     timestamp: float
