@@ -144,7 +144,7 @@ class Pinscope:
 
     def _analyze(self, flow: http.HTTPFlow, *, completed: bool,
                  before: exchange.Exchange | None = None) -> exchange.Exchange:
-        ex = exchange.from_flow(flow, before)  # rebuilt per phase: the response exists later, bodies change
+        ex = exchange.from_flow(flow, before, answered=completed)  # per phase: the response exists later
         if SILENCE_KEY in flow.metadata:
             ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
@@ -222,9 +222,10 @@ def _wanted(request: http.Request) -> bool:
 
 def _pop_silence(request: http.Request) -> str | None:
     """Remove X-Pinscope-Silence (every copy) and return its value; a raw scan first, as it is rare."""
-    if not any(name.lower() == SILENCE_FIELD for name, _ in request.data.headers.fields):
-        return None
-    return request.headers.pop(SILENCE_HEADER, None)
+    for name, _ in request.data.headers.fields:
+        if len(name) == len(SILENCE_FIELD) and name.lower() == SILENCE_FIELD:
+            return request.headers.pop(SILENCE_HEADER, None)
+    return None
 
 
 def _rule_ids(value: str) -> str:

@@ -23,6 +23,8 @@ MAX_EXACT_INT = 2**53
 
 def finite(value: object) -> float | None:
     """An int or float (never a bool or a string) as a finite float, else None; never raises."""
+    if type(value) is float:  # mitmproxy's timestamps: the common case first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if isinstance(value, int):  # compared before float(): float(10**400) raises OverflowError

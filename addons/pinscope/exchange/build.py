@@ -148,14 +148,16 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     )
 
 
-def from_flow(flow: http.HTTPFlow, before: Exchange | None = None) -> Exchange:
+def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: bool = True) -> Exchange:
     """Build the Exchange for a flow (request only, or request and response).
 
     `before`: this flow's request-phase Exchange, given only while its request is unchanged (see
-    `unchanged()`); its request fields are reused rather than read again.
+    `unchanged()`); its request fields are reused rather than read again. `answered=False`: the
+    request phase, which reads the request alone even when the flow already holds an answer (a
+    replayed flow, or one another addon answered in its request hook; the response hook follows).
     """
-    req, resp = flow.request, flow.response
-    error = flow.error.msg if flow.error else None
+    req, resp = flow.request, flow.response if answered else None
+    error = flow.error.msg if flow.error and answered else None
     if resp is not None and (resp.status_code in upstream.PROXY_STATUSES or req.method == "CONNECT") \
             and (made := _proxy_made(req, resp)) is not None:
         resp, error = None, error or made  # mitmproxy's own 502 page: the server never answered
