@@ -127,17 +127,20 @@ def test_analytics_rejects_invalid_parameters(http: httpx.Client, days: int, ext
 
 
 def test_generic_bodies_follow_the_spec_and_the_request(http: httpx.Client) -> None:
-    page = http.get("/v5/catalogs").json()
-    assert page["bookmark"] is None and page["items"][0]["id"].isdigit()
-    campaign = http.get("/v5/ad_accounts/123/campaigns/456").json()
-    assert campaign["id"] == "456" and campaign["ad_account_id"] == "123" and campaign["status"] == "ACTIVE"
+    assert http.get("/v5/catalogs").json() == {"items": [], "bookmark": None}  # nothing created yet
+    campaign = {"ad_account_id": "123", "name": "Spring", "status": "ACTIVE", "objective_type": "AWARENESS"}
+    made = http.post("/v5/ad_accounts/123/campaigns", json=[campaign]).json()["items"][0]["data"]
+    campaign = http.get(f"/v5/ad_accounts/123/campaigns/{made['id']}").json()
+    assert campaign["id"] == made["id"] and campaign["ad_account_id"] == "123" and campaign["status"] == "ACTIVE"
+    assert http.get("/v5/ad_accounts/123/campaigns/456").status_code == 404  # an id no one created
     created = http.post("/v5/boards", json={"name": "Spring"}).json()  # a valid BoardCreate
     assert created["name"] == "Spring" and created["id"].isdigit() and "pin_count" in created
     events = http.post("/v5/ad_accounts/123/events", json={"data": [{"event_name": "checkout",
         "action_source": "web", "event_time": 1, "event_id": "e1", "user_data": {"em": ["a"]}}]})
     assert events.json()["num_events_received"] == 1
-    deleted = http.delete("/v5/boards/123")
+    deleted = http.delete(f"/v5/boards/{created['id']}")
     assert deleted.status_code == 204 and deleted.content == b""
+    assert http.delete("/v5/boards/123").json()["code"] == 40  # unknown board
 
 
 def test_batch_creates_answer_one_item_per_item_sent(http: httpx.Client) -> None:
@@ -153,7 +156,7 @@ def test_bulk_ad_create_reports_each_failed_item(http: httpx.Client) -> None:
     reply = http.post("/v5/ad_accounts/549755885175/ads", json=[good, {**good, "pin_id": None}])
     assert reply.status_code == 200
     first, second = reply.json()["items"]
-    assert first["exceptions"] is None and first["data"]["pin_id"] == good["pin_id"] and first["data"]["id"]
+    assert first["exceptions"] == {} and first["data"]["pin_id"] == good["pin_id"] and first["data"]["id"]
     assert second["data"] is None and second["exceptions"]["code"] == 1
     assert "pin_id" in second["exceptions"]["message"]
 

@@ -9,14 +9,15 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 
-from pinbench import bombs, har, inproc, live, load, longurl, offline
+from pinbench import bombs, har, inproc, live, load, longurl, offline, simulator
 from pinbench.report import Figure, machine, print_figures
 
-SECTIONS = ("inproc", "live", "offline", "memory", "har", "hostile")
+SECTIONS = ("inproc", "live", "offline", "memory", "har", "hostile", "simulator")
 # (full, --quick) sizes
 SIZES = {"inproc": (50_000, 5_000), "live": (20_000, 3_000), "live_rounds": (3, 1),
          "offline": (100_000, 5_000), "memory": (1_000_000, 20_000),
-         "har": (200, 20)}  # MB of HAR
+         "har": (200, 20),  # MB of HAR
+         "simulator": (20_000, 1_000)}  # requests each way
 
 
 def run_inproc(quick: bool) -> tuple[list[Figure], object]:
@@ -75,9 +76,20 @@ def run_hostile(quick: bool) -> tuple[list[Figure], object]:
     return figures, {"bombs": {bomb.encoding: bomb for bomb in costs}, "url": url}
 
 
+def run_simulator(quick: bool) -> tuple[list[Figure], object]:
+    result = simulator.measure(SIZES["simulator"][quick])
+    mix = f"create/read/list mix, {simulator.USERS} users"
+    return [
+        Figure("simulator, in process (Simulator.handle)", result.in_process.rate, "req/s", None, None,
+               f"{result.in_process.requests} requests, {mix}"),
+        Figure("simulator, loopback (pinscope simulate)", result.loopback.rate, "req/s", None, None,
+               f"{result.loopback.requests} requests, {mix}, {result.connections} client threads"),
+    ], result
+
+
 RUNNERS: dict[str, Callable[[bool], tuple[list[Figure], object]]] = {
     "inproc": run_inproc, "live": run_live, "offline": run_offline, "memory": run_memory, "har": run_har,
-    "hostile": run_hostile}
+    "hostile": run_hostile, "simulator": run_simulator}
 
 
 def main(argv: list[str] | None = None) -> int:

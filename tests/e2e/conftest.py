@@ -35,10 +35,10 @@ def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def running_dump(confdir: Path, workdir: Path, rate_scale: float | None = None
-                 ) -> Iterator[launcher.MitmProcess]:
+def running_dump(confdir: Path, workdir: Path, rate_scale: float | None = None,
+                 refresh_reuse: str | None = None) -> Iterator[launcher.MitmProcess]:
     """mitmdump with pinscope and the simulator, saving flows and writing a report when stopped."""
-    extra = [*launcher.simulator_args(rate_scale), "-w", str(workdir / "flows.mitm"),
+    extra = [*launcher.simulator_args(rate_scale, refresh_reuse), "-w", str(workdir / "flows.mitm"),
              "--set", f"pinscope_report={workdir / 'report.json'}"]
     mitm = launcher.start("dump", confdir, extra)
     try:

@@ -25,7 +25,7 @@ from pinscope.addon import Pinscope
 from pinscope.demo import launcher
 from pinscope.demo.client import DemoClient
 from pinscope.demo.localsite import LocalSite
-from pinscope.demo.scenario import GRANTS, RATE_SCALE, steps
+from pinscope.demo.scenario import GRANTS, RATE_SCALE, REFRESH_REUSE, steps
 from pinscope.report.write import RENDERERS
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED, DEMO_USER, SimConfig
 from pinscope.simulator.state import SimState
@@ -54,7 +54,7 @@ def artifacts(ca_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """Every text pinscope produced, by name; plus the wallet the scenario really used (`wallet:`)."""
     work = tmp_path_factory.mktemp("canary")
     texts: dict[str, str] = {}
-    mitm = launcher.start("dump", ca_dir, [*launcher.simulator_args(RATE_SCALE), "-w", str(work / "flows.mitm"),
+    mitm = launcher.start("dump", ca_dir, [*launcher.simulator_args(RATE_SCALE, REFRESH_REUSE), "-w", str(work / "flows.mitm"),
                                            "--set", f"pinscope_report={work / 'report.json'}"])
     try:
         with LocalSite() as site, DemoClient(mitm.proxy_url, mitm.ca_cert, site.url) as client:

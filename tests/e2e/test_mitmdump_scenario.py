@@ -15,7 +15,7 @@ from mitmproxy import http
 
 from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite, Received, payload
-from pinscope.demo.scenario import GRANTS, RATE_SCALE, Grant, expected_rules, steps
+from pinscope.demo.scenario import GRANTS, RATE_SCALE, REFRESH_REUSE, Grant, expected_rules, steps
 from pinscope.rulebook import Severity
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED
 from pinscope.simulator.limits import CATEGORY_PER_MINUTE
@@ -53,7 +53,7 @@ class Played:
 def played(ca_dir, tmp_path_factory) -> Played:  # noqa: ANN001 (pytest fixtures)
     """Play the whole scenario plus plain non-Pinterest traffic, then stop mitmdump and read it back."""
     workdir = tmp_path_factory.mktemp("dump")
-    with running_dump(ca_dir, workdir, RATE_SCALE) as mitm, LocalSite() as site, \
+    with running_dump(ca_dir, workdir, RATE_SCALE, REFRESH_REUSE) as mitm, LocalSite() as site, \
             DemoClient(mitm.proxy_url, mitm.ca_cert, site.url) as client:
         outcomes = client.run(ITEMS)
         upload = client.http.post(f"{site.url}/upload", content=UPLOAD,

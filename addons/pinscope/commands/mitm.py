@@ -28,11 +28,13 @@ def simulator_script() -> Path:
     return Path(pinscope.__file__).resolve().parent / "demo" / "mitm_sim.py"
 
 
-def simulator_args(rate_scale: float | None = None) -> list[str]:
+def simulator_args(rate_scale: float | None = None, refresh_reuse: str | None = None) -> list[str]:
     """mitmproxy arguments mounting the simulator (needs connection_strategy=lazy, see simulator.mount)."""
     args = ["-s", str(simulator_script()), "--set", "connection_strategy=lazy"]
     if rate_scale is not None:
         args += ["--set", f"pinscope_sim_rate_scale={rate_scale}"]
+    if refresh_reuse is not None:
+        args += ["--set", f"pinscope_sim_refresh_reuse={refresh_reuse}"]
     return args
 
 

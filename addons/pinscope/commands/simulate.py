@@ -10,7 +10,9 @@ from pinscope.commands import CommandError
 from pinscope.catalog import default_catalog
 from pinscope.simulator import SimConfig, Simulator
 from pinscope.simulator.access import all_features, with_features
+from pinscope.simulator.app import MAX_LATENCY_MS
 from pinscope.simulator.server import serve
+from pinscope.simulator.state import REFRESH_READINGS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--features", metavar="LIST",
                         help="give every app these restricted (beta) features: `all`, or names separated by "
                              "commas (default: none, so beta operations answer 401 code 3)")
+    parser.add_argument("--refresh-reuse", choices=REFRESH_READINGS, default="allowed",
+                        help="what a refresh does to the refresh token it used: `allowed` (default) keeps it "
+                             "working until its own expiry, `rotated` retires it (Pinterest documents only "
+                             "that each refresh returns a new one)")
+    parser.add_argument("--latency", type=int, default=0, metavar="MS",
+                        help=f"delay each /v5 answer by MS milliseconds, as a round trip to Pinterest "
+                             f"takes time (0..{MAX_LATENCY_MS}; default 0)")
     parser.set_defaults(run=run)
 
 
@@ -40,7 +49,10 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         raise CommandError("--rate-scale must be greater than 0")
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise CommandError("--token-ttl must be greater than 0")
-    config = replace(SimConfig(), rate_scale=args.rate_scale)
+    config = replace(SimConfig(), rate_scale=args.rate_scale, refresh_reuse=args.refresh_reuse)
+    if not 0 <= args.latency <= MAX_LATENCY_MS:
+        raise CommandError(f"--latency must be between 0 and {MAX_LATENCY_MS} milliseconds")
+    config = replace(config, latency_ms=args.latency)
     if args.features:
         config = replace(config, apps=with_features(config.apps, _features(args.features)))
     return replace(config, token_ttl=args.token_ttl) if args.token_ttl is not None else config
@@ -65,15 +77,15 @@ def run(args: argparse.Namespace) -> int:
     except OSError as err:
         raise CommandError(f"cannot listen on 127.0.0.1: {err.strerror or err}") from err
     with server:
-        print(f"production: {server.url('production')}", flush=True)
-        if "sandbox" in server.servers:
-            print(f"sandbox:    {server.url('sandbox')}", flush=True)
-        apps = ", ".join(f"{a.app_id} ({a.tier})" for a in simulator.config.apps)
-        print(f"apps: {apps}", flush=True)
-        base = server.url("production").removesuffix("/v5")
-        print(f"token: curl -d app_id={simulator.config.apps[0].app_id} -d scope=boards:read "
-              f"{base}/_sim/token", flush=True)
-        try:
+        try:  # from the first line on: a client may send Ctrl-C as soon as it reads where to connect
+            print(f"production: {server.url('production')}", flush=True)
+            if "sandbox" in server.servers:
+                print(f"sandbox:    {server.url('sandbox')}", flush=True)
+            apps = ", ".join(f"{a.app_id} ({a.tier})" for a in simulator.config.apps)
+            print(f"apps: {apps}", flush=True)
+            base = server.url("production").removesuffix("/v5")
+            print(f"token: curl -d app_id={simulator.config.apps[0].app_id} -d scope=boards:read "
+                  f"{base}/_sim/token", flush=True)
             threading.Event().wait()
         except KeyboardInterrupt:
             print("simulator stopped", flush=True)

@@ -17,7 +17,7 @@ from pinscope.console import print_summary
 from pinscope.demo import CONTROL_HOST, launcher, rehearsal, rehearsal_report
 from pinscope.demo.client import DemoClient, Outcome
 from pinscope.demo.localsite import LocalSite
-from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, expected_rules, steps
+from pinscope.demo.scenario import CORE_RULES, GRANTS, RATE_SCALE, REFRESH_REUSE, expected_rules, steps
 from pinscope.report import write_report
 
 FAILED = 1
@@ -68,7 +68,7 @@ def run_demo(report_path: Path, *, headless: bool, listen_port: int = 0, web_por
             # Headless: mitmdump writes JSON beside its CA; the demo reads it back for the summary and
             # writes the report the user asked for, in any format.
             written = confdir / "report.json" if headless else report_path
-            extra = [*launcher.simulator_args(RATE_SCALE), "--set", f"pinscope_report={written}",
+            extra = [*launcher.simulator_args(RATE_SCALE, REFRESH_REUSE), "--set", f"pinscope_report={written}",
                      *(rehearsal.mitm_args() if rehearse else [])]
             tool = "dump" if headless else "web"
             if not headless:  # the /_sim/ consent shortcuts are plumbing: the list shows the scripted calls only

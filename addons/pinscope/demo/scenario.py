@@ -15,9 +15,12 @@ from dataclasses import replace
 from pinscope.demo.model import Grant, Step
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED
 
-__all__ = ["CORE_RULES", "GRANTS", "RATE_SCALE", "Grant", "Step", "expected_rules", "steps"]
+__all__ = ["CORE_RULES", "GRANTS", "RATE_SCALE", "REFRESH_REUSE", "Grant", "Step", "expected_rules", "steps"]
 
 RATE_SCALE = 0.1  # simulator quotas x0.1: org_analytics allows 6 calls a minute, so a 429 comes fast
+# The step reusing a replaced refresh token shows refresh-failed only if refreshing retires the old
+# token, a reading FACTS §4 does not establish [inf]: the demo asks the simulator for it explicitly.
+REFRESH_REUSE = "rotated"
 AD_ACCOUNT = "549755885175"
 # scope-not-granted is not core: the demo's answers confirm it, so the flow shows insufficient-scope.
 CORE_RULES = (

@@ -19,31 +19,37 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pinscope.catalog import Catalog, Operation, default_catalog
-from pinscope.simulator import access, bodies, control, errors, faults, oauth
+from pinscope.simulator import access, bodies, control, errors, faults, oauth, resources
 from pinscope.simulator.errors import error
 from pinscope.simulator.fixtures import World
 from pinscope.simulator.limits import RateLimiter
 from pinscope.simulator.state import SimConfig, SimState, TokenRecord
+from pinscope.simulator.store import Store
 from pinscope.simulator.validation import invalid_parameters
 from pinscope.simulator.wire import Environment, Reply, SimRequest, StartResponse, read_request, write_reply
 
 logger = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+# A round trip to Pinterest takes tens of milliseconds; loopback takes none, so a client on loopback can
+# outrun the universal 100/s limit no client over the internet reaches. Bounded so a typo cannot hang it.
+MAX_LATENCY_MS = 5000
 
 
 class Simulator:
     """A local Pinterest API v5; call it as a WSGI app (environment from the Host header)."""
 
     def __init__(self, config: SimConfig | None = None, *, clock: Callable[[], float] = time.time,
-                 catalog: Catalog | None = None) -> None:
+                 catalog: Catalog | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config or SimConfig()
         self.catalog = catalog or default_catalog()
         self.clock = clock
+        self.sleep = sleep
         self.state = SimState(self.config, clock)
         self.limits = RateLimiter(clock, self.config.rate_scale)
         self._calls = itertools.count(1)
-        # Pins created through POST /pins, per (environment, user): later reads find them.
-        self._created: dict[tuple[str, str], list[dict]] = {}
+        # What was created, updated and deleted, per (environment, user), over the demo world.
+        self.store = Store()
+        self.roles = resources.index(self.catalog)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         return self.bound("production")(environ, start_response)
@@ -52,6 +58,8 @@ class Simulator:
         """A WSGI app whose environment is `default` unless the Host header names a Pinterest host."""
         def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
             request = read_request(environ, default)
+            if self.config.latency_ms > 0 and request.path.startswith("/v5/"):
+                self.sleep(min(self.config.latency_ms, MAX_LATENCY_MS) / 1000)  # this WSGI thread only
             try:
                 reply = self.handle(request)
             except Exception:  # a simulator bug must still look like an HTTP answer
@@ -123,7 +131,7 @@ class Simulator:
         call = bodies.Call(request, operation, params, app,
                            World(request.environment, record.user, self.config.seed),
                            str(next(self._calls)), dt.datetime.fromtimestamp(self.clock(), dt.UTC).date(),
-                           self._created.setdefault((request.environment, record.user), []), record.scopes)
+                           self.store, self.roles, record.scopes)
         reply = bodies.answer(call)
         reply.headers.update(verdict.headers)
         return reply

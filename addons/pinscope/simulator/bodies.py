@@ -1,9 +1,10 @@
 """Success bodies: realistic ones for a few resources, a small generic body for every other operation.
 
-Every other operation answers its example from the spec's response schema (`examples.py`); one
-without an example: GET on a path ending in `{param}` -> `{"id": <that value>}`; other GETs ->
-`{"items": [], "bookmark": null}`; POST/PATCH/PUT -> the request's JSON object plus a new
-deterministic `id`; DELETE -> 204 with no body.
+Operations on a resource (`resources.index`) answer from the store (`crud.py`), the demo world being
+its base layer; a create answers as below and is remembered. Every other operation answers its
+example from the spec's response schema (`examples.py`); one without an example: GET on a path
+ending in `{param}` -> `{"id": <that value>}`; other GETs -> `{"items": [], "bookmark": null}`;
+POST/PATCH/PUT -> the request's JSON object plus a new deterministic `id`; DELETE -> 204, no body.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pinscope.catalog import Operation
-from pinscope.simulator import examples
+from pinscope.simulator import crud, examples
 from pinscope.simulator.analytics import ad_account_rows
-from pinscope.simulator.errors import BOARD_NOT_FOUND, PIN_NOT_FOUND, error
-from pinscope.simulator.fixtures import World, sim_id
+from pinscope.simulator.fixtures import World, sim_id, video_url
+from pinscope.simulator.resources import Role
 from pinscope.simulator.state import App
+from pinscope.simulator.store import Scope, Store
 from pinscope.simulator.wire import Reply, SimRequest
 
 
@@ -33,23 +35,17 @@ class Call:
     world: World
     serial: str  # unique per call, for new ids
     today: dt.date
-    created: list[dict[str, Any]] = field(default_factory=list)  # this user's Pins made with POST /pins
+    store: Store = field(default_factory=Store)  # what this simulator remembers (per environment and user)
+    roles: dict[str, Role] = field(default_factory=dict)  # resources.index(catalog)
     scopes: frozenset[str] = frozenset()  # the caller's token's scopes
+
+    def new_id(self) -> str:
+        """A new object's id, stable for the same seed, operation and call."""
+        return sim_id(self.world.seed, self.operation.operation_id, self.serial)
 
 
 def _page(items: list[dict[str, Any]]) -> Reply:
     return Reply(200, {"items": items, "bookmark": None})
-
-
-MAX_CREATED = 500  # Pins kept per user and environment; the oldest go first
-
-
-def _pins(call: Call) -> list[dict[str, Any]]:
-    return [*call.world.pins(video_access=call.app.video_access), *call.created]
-
-
-def _board(call: Call) -> dict[str, Any] | None:
-    return next((b for b in call.world.boards() if b["id"] == call.params.get("board_id")), None)
 
 
 def user_account(call: Call) -> Reply:
@@ -57,48 +53,54 @@ def user_account(call: Call) -> Reply:
     return Reply(200, call.world.account())
 
 
-def boards_list(call: Call) -> Reply:
-    """GET /boards, filtered by `privacy`."""
+def seed(call: Call) -> list[tuple[Scope, str, dict[str, Any]]]:
+    """The demo world as the store's base layer, oldest first so the world's first object lists first."""
+    world = call.world
+    rows = [(("/ad_accounts", ()), a) for a in world.ad_accounts()]
+    rows += [(("/pins", ()), p) for p in world.pins()] + [(("/boards", ()), b) for b in world.boards()]
+    return [(where, obj["id"], obj) for where, obj in reversed(rows)]
+
+
+def visible(call: Call) -> Callable[[dict[str, Any]], bool]:
+    """Which listed objects the caller sees: boards by `privacy`, secret ones only with read_secret [spec]."""
+    if call.operation.operation_id != "boards/list":
+        return lambda obj: True
     privacy = call.request.query.get("privacy")
-    # "all boards that can be returned based on the scopes of the token" [spec]: secret ones need read_secret
-    visible = [b for b in call.world.boards() if b["privacy"] != "SECRET" or "boards:read_secret" in call.scopes]
-    return _page([b for b in visible if privacy in (None, b["privacy"])])
+    secret = "boards:read_secret" in call.scopes
+    return lambda b: (b.get("privacy") != "SECRET" or secret) and privacy in (None, b.get("privacy"))
 
 
-def boards_get(call: Call) -> Reply:
-    """GET /boards/{board_id} (404 code 40 for an unknown board)."""
-    board = _board(call)
-    return Reply(200, board) if board else error(BOARD_NOT_FOUND)
-
-
-def boards_pins(call: Call) -> Reply:
-    """GET /boards/{board_id}/pins."""
-    board = _board(call)
-    if board is None:
-        return error(BOARD_NOT_FOUND)
-    return _page([p for p in _pins(call) if p["board_id"] == board["id"]])
-
-
-def pins_list(call: Call) -> Reply:
-    """GET /pins."""
-    return _page(_pins(call))
-
-
-def pins_get(call: Call) -> Reply:
-    """GET /pins/{pin_id} (404 code 50 for an unknown Pin)."""
-    pin = next((p for p in _pins(call) if p["id"] == call.params.get("pin_id")), None)
-    return Reply(200, pin) if pin else error(PIN_NOT_FOUND)
+def present(call: Call) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A stored Pin as this app sees it: a video's `video_url` only for apps with access [FACTS §6]."""
+    def show(obj: dict[str, Any]) -> dict[str, Any]:
+        media = obj.get("media")
+        if call.app.video_access and isinstance(media, dict) and media.get("media_type") == "video" \
+                and media.get("video_url") is None:
+            obj = {**obj, "media": {**media, "video_url": video_url(str(obj.get("id")))}}
+        return obj
+    return show
 
 
 def pins_create(call: Call) -> Reply:
-    """POST /pins: 201 with the new Pin, echoing the fields sent."""
+    """POST /pins: 201 with the new Pin, echoing the fields sent (the store remembers it)."""
     fields = call.request.json if isinstance(call.request.json, dict) else {}
     board_id = str(fields.get("board_id") or call.world.boards()[0]["id"])
-    pin = call.world.pin(sim_id(call.world.seed, "new-pin", call.serial), board_id,
-                         str(fields.get("title") or ""), overrides=fields)
-    call.created.append(pin)
-    del call.created[:-MAX_CREATED]
+    pin_id = sim_id(call.world.seed, "new-pin", call.serial)
+    pin = call.world.pin(pin_id, board_id, str(fields.get("title") or ""), overrides=fields)
     return Reply(201, pin)
+
+
+def pins_save(call: Call) -> Reply:
+    """POST /pins/{pin_id}/save: the saved copy is a new Pin on the board (and section) named [inf]."""
+    where, space = ("/pins", ()), (call.world.environment, call.world.user)
+    source = call.store.get(space, where, call.params["pin_id"], lambda: seed(call))
+    if source is None:
+        return crud.not_found("pin_id")
+    fields = call.request.json if isinstance(call.request.json, dict) else {}
+    pin = {**source, "id": call.new_id(), "parent_pin_id": source["id"], "is_owner": True,
+           **{k: fields[k] for k in ("board_id", "board_section_id") if fields.get(k)}}
+    call.store.put(space, where, pin["id"], pin)
+    return Reply(200, present(call)(pin))
 
 
 AD_REQUIRED = ("ad_group_id", "creative_type", "pin_id")  # AdCreateRequest's required fields [spec]
@@ -118,20 +120,10 @@ def ads_create(call: Call) -> Reply:
                 "code": 1, "message": f"Invalid parameters: {', '.join(missing)} is required."}})
         else:
             ad_id = sim_id(call.world.seed, "ad", f"{call.serial}-{i}")
+            # A success's `exceptions` is an empty Exception object: the SDK refuses null there [spec]
             items.append({"data": {**ad, "id": ad_id, "ad_account_id": call.params["ad_account_id"]},
-                          "exceptions": None})
+                          "exceptions": {}})
     return Reply(200, {"items": items})
-
-
-def ad_accounts_list(call: Call) -> Reply:
-    """GET /ad_accounts."""
-    return _page(call.world.ad_accounts())
-
-
-def ad_account_get(call: Call) -> Reply:
-    """GET /ad_accounts/{ad_account_id}: the demo account under the id asked for."""
-    account = dict(call.world.ad_accounts()[0], id=call.params["ad_account_id"])
-    return Reply(200, account)
 
 
 def ad_account_analytics(call: Call) -> Reply:
@@ -141,14 +133,8 @@ def ad_account_analytics(call: Call) -> Reply:
 
 REALISTIC: dict[str, Callable[[Call], Reply]] = {
     "user_account/get": user_account,
-    "boards/list": boards_list,
-    "boards/get": boards_get,
-    "boards/list_pins": boards_pins,
-    "pins/list": pins_list,
-    "pins/get": pins_get,
     "pins/create": pins_create,
-    "ad_accounts/list": ad_accounts_list,
-    "ad_accounts/get": ad_account_get,
+    "pins/save": pins_save,
     "ad_account/analytics": ad_account_analytics,
     "ads/create": ads_create,
 }
@@ -157,7 +143,7 @@ REALISTIC: dict[str, Callable[[Call], Reply]] = {
 def generic(call: Call) -> Reply:
     """The spec's example, else the minimal body by method (see the module docstring)."""
     method, path = call.operation.method, call.operation.path
-    new_id = sim_id(call.world.seed, call.operation.operation_id, call.serial)
+    new_id = call.new_id()
     shaped = examples.answer(call.operation.operation_id, method, path, call.params, call.request.json, new_id)
     if shaped is not None:
         return shaped
@@ -174,5 +160,9 @@ def generic(call: Call) -> Reply:
 
 
 def answer(call: Call) -> Reply:
-    """The success answer for an authorised call."""
-    return REALISTIC.get(call.operation.operation_id, generic)(call)
+    """The success answer for an authorised call: from the store for resources, else as above."""
+    usual = REALISTIC.get(call.operation.operation_id, generic)
+    role = call.roles.get(call.operation.operation_id)
+    if role is None:
+        return usual(call)
+    return crud.handle(call, role, crud.Hooks(lambda: usual(call), lambda: seed(call), present(call), visible(call)))

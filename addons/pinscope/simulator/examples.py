@@ -1,8 +1,8 @@
 """Success answers built from rules/response_examples.json (generated from the spec's response schemas).
 
-The example is shaped by the request: path parameters fill the fields of the same name (the last one
-is the object's `id`), a write merges the request's fields the response also has, a create gets a new
-id, and a batch answers one item per item sent.
+The example is shaped by the request (shape.py): path parameters fill the fields of the same name (the
+last one is the object's `id`), a write carries every field sent that its answer declares, a create
+gets a new id, and a batch answers one item per item sent (an update's item keeps its id).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from pinscope.paths import rules_dir
+from pinscope.simulator.shape import counted, item_id, shaped
 from pinscope.simulator.wire import Reply
 
 
@@ -22,27 +23,15 @@ def examples() -> dict[str, dict[str, Any]]:
     return json.loads((rules_dir() / "response_examples.json").read_text())["operations"]
 
 
-def _shape(template: dict[str, Any], sent: object, ids: dict[str, str]) -> dict[str, Any]:
-    """One object: the template with the request's known fields and the ids set."""
-    body = copy.deepcopy(template)
-    if isinstance(sent, dict):
-        body.update({k: v for k, v in sent.items() if k in body})
-    body.update({k: v for k, v in ids.items() if k in body})
-    return body
-
-
-def _batch(item: dict[str, Any], sent: object, ids: dict[str, str], new_id: str) -> list[dict[str, Any]]:
+def _batch(item: dict[str, Any], sent: object, ids: dict[str, str], echo: list[str], new_id: str,
+           create: bool) -> list[dict[str, Any]]:
     """One `{data, exceptions}` per object sent (a list, or a dict's `items`), each with its own id."""
     sent_items = sent if isinstance(sent, list) else sent.get("items") if isinstance(sent, dict) else None
     if not isinstance(sent_items, list) or not sent_items:
         sent_items = [None]
-    return [{**copy.deepcopy(item), "data": _shape(item["data"], one, {**ids, "id": _nth(new_id, i)})}
+    return [{**copy.deepcopy(item), "data": shaped(item["data"], one, {**ids, "id": item_id(one, new_id, i, create)},
+                                                   echo, new_id, create)}
             for i, one in enumerate(sent_items)]
-
-
-def _nth(new_id: str, i: int) -> str:
-    """The i-th id after `new_id`, as long as it (the spec caps ids' length)."""
-    return f"{(int(new_id) + i) % 10 ** len(new_id):0{len(new_id)}d}"
 
 
 def answer(operation_id: str, method: str, path: str, params: dict[str, str], sent: object,
@@ -55,7 +44,7 @@ def answer(operation_id: str, method: str, path: str, params: dict[str, str], se
     body = entry.get("body")
     if not isinstance(body, dict):
         return Reply(entry["status"], copy.deepcopy(body)) if "body" in entry else Reply(entry["status"])
-    last = path.rsplit("/", 1)[-1]
+    last, echo, create = path.rsplit("/", 1)[-1], entry.get("echo", []), method == "POST"
     ids = dict(params)
     if last.startswith("{") and last[1:-1] in params:
         ids["id"] = params[last[1:-1]]
@@ -63,10 +52,10 @@ def answer(operation_id: str, method: str, path: str, params: dict[str, str], se
         ids["id"] = new_id
     items = body.get("items")
     if isinstance(items, list) and items and isinstance(items[0], dict) and "data" in items[0] and method != "GET":
-        return Reply(entry["status"], {**copy.deepcopy(body), "items": _batch(items[0], sent, ids, new_id)})
+        return Reply(entry["status"], {**copy.deepcopy(body), "items": _batch(items[0], sent, ids, echo, new_id, create)})
     if isinstance(items, list) and "bookmark" in body:
         page = copy.deepcopy(body)
-        page["items"] = [_shape(i, None, {k: v for k, v in params.items()}) if isinstance(i, dict) else i
-                         for i in items]
+        page["items"] = [shaped(i, None, params, (), new_id, False) if isinstance(i, dict) else i for i in items]
         return Reply(entry["status"], page)
-    return Reply(entry["status"], _shape(body, sent if method != "GET" else None, ids))
+    sent = sent if method != "GET" else None
+    return Reply(entry["status"], counted(operation_id, shaped(body, sent, ids, echo, new_id, create), sent))

@@ -23,6 +23,11 @@ def sim_id(*parts: object, digits: int = 18) -> str:
     return str(low + n % (9 * low))
 
 
+def video_url(pin_id: str) -> str:
+    """Where a video Pin's file is, for apps allowed to see it [FACTS §6]."""
+    return f"https://v1.pinimg.com/videos/mc/720p/{pin_id}.mp4"
+
+
 def _images(key: str, width: int, height: int) -> dict[str, dict[str, Any]]:
     """The four ImageSize renditions of one picture [spec ImageSize]."""
     digest = hashlib.sha256(key.encode()).hexdigest()
@@ -96,7 +101,7 @@ class World:
             media = {"media_type": "video", "images": images, "cover_image_url": images["1200x"]["url"],
                      "duration": 15.5, "height": 1920, "width": 1080, "video_url": None}
             if video_access:
-                media["video_url"] = f"https://v1.pinimg.com/videos/mc/720p/{pin_id}.mp4"
+                media["video_url"] = video_url(pin_id)
         pin = {
             "id": pin_id, "created_at": CREATED, "link": "https://example.com/recipes", "title": title,
             "description": f"{title}. Full recipe on the blog.", "dominant_color": "#e8d3db",

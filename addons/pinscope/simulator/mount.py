@@ -7,7 +7,8 @@ and answers 502 when that fails (as it does offline). `lazy` defers that connect
 app answers first. `SimulatorMount` warns at start-up when the option is not `lazy`.
 
 Use `addons(Simulator(...))` to build the two WSGIApp addons yourself, or add `SimulatorMount()`
-to a script's `addons` list for options `pinscope_sim_token_ttl` and `pinscope_sim_rate_scale`.
+to a script's `addons` list for options `pinscope_sim_token_ttl`, `pinscope_sim_rate_scale` and
+`pinscope_sim_refresh_reuse`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mitmproxy.addons.asgiapp import WSGIApp
 
 from pinscope import banner
 from pinscope.simulator.app import Simulator
-from pinscope.simulator.state import DEMO_STANDARD, SimConfig
+from pinscope.simulator.state import DEMO_STANDARD, REFRESH_READINGS, RefreshReuse, SimConfig
 from pinscope.simulator.wire import HOSTS
 
 logger = logging.getLogger(__name__)
@@ -53,13 +54,17 @@ class SimulatorMount:
                           "Simulator: access token lifetime in seconds.")
         loader.add_option("pinscope_sim_rate_scale", str, f"{self.base.rate_scale:g}",
                           "Simulator: factor applied to every per-category rate-limit quota (e.g. 0.05).")
+        loader.add_option("pinscope_sim_refresh_reuse", str, self.base.refresh_reuse,
+                          "Simulator: a used refresh token keeps working (allowed) or is retired (rotated).",
+                          choices=REFRESH_READINGS)
 
     def configure(self, updated: set[str]) -> None:
         """Rebuild the simulator when its options change; warn when connections are eager."""
-        if {"pinscope_sim_token_ttl", "pinscope_sim_rate_scale"} & updated:
+        if {"pinscope_sim_token_ttl", "pinscope_sim_rate_scale", "pinscope_sim_refresh_reuse"} & updated:
             config = replace(self.base,
                              token_ttl=_positive("pinscope_sim_token_ttl", ctx.options.pinscope_sim_token_ttl),
-                             rate_scale=_positive("pinscope_sim_rate_scale", ctx.options.pinscope_sim_rate_scale))
+                             rate_scale=_positive("pinscope_sim_rate_scale", ctx.options.pinscope_sim_rate_scale),
+                             refresh_reuse=_reading(ctx.options.pinscope_sim_refresh_reuse))
             self.simulator = Simulator(config)
             self.apps = addons(self.simulator, self.control_hosts)
         if "connection_strategy" in updated and ctx.options.connection_strategy != "lazy":
@@ -91,6 +96,15 @@ def banner_lines(proxy: banner.Address | None, confdir: str, control_hosts: tupl
                     f"-d app_id={DEMO_STANDARD.app_id} -d scope=boards:read,pins:read "
                     f"(GET https://{control_hosts[0]}/_sim lists the apps and shortcuts)")
     return said
+
+
+def _reading(text: str) -> RefreshReuse:
+    """One of REFRESH_READINGS (mitmproxy shows an option's choices but does not enforce them)."""
+    for reading in REFRESH_READINGS:
+        if text == reading:
+            return reading
+    raise exceptions.OptionsError(f"pinscope_sim_refresh_reuse must be {' or '.join(REFRESH_READINGS)}, "
+                                  f"not {text!r}")
 
 
 def _positive(name: str, text: str) -> float:

@@ -70,10 +70,12 @@ def token(state: SimState, request: SimRequest, app: App) -> Reply:
         old: TokenRecord | None = state.live(form["refresh_token"], "refresh")
         if old is None or old.app_id != app.app_id or old.environment != env:
             return bad_grant
-        # Continuous refresh: each refresh returns a new refresh token and retires the old one.
+        # Continuous refresh: each refresh returns a new refresh token [FACTS §4]; whether the old one
+        # stops working is not established, so the config picks the reading (SimConfig.refresh_reuse).
         # Scopes cannot be widened by a refresh [FACTS §4]: a `scope` parameter can only narrow them.
         scopes = old.scopes & parse_scopes(form["scope"]) if form.get("scope") else old.scopes
-        state.retire(form["refresh_token"])
+        if state.config.refresh_reuse == "rotated":
+            state.retire(form["refresh_token"])
         return Reply(200, token_response(state, app, old.user, scopes, env, "refresh_token"))
     if grant == "client_credentials":
         scopes = parse_scopes(form.get("scope", ""))

@@ -13,6 +13,11 @@ from pinscope.simulator.wire import Environment
 
 Tier = Literal["trial", "standard"]
 TokenKind = Literal["access", "refresh"]
+# What happens to a refresh token once it has been used. FACTS §4 says each refresh returns a new
+# refresh token; it does not say the old one stops working [inf]. "allowed" keeps it working until its
+# own expiry (nothing in FACTS retires it; the official SDK's tests reuse one), "rotated" retires it.
+RefreshReuse = Literal["allowed", "rotated"]
+REFRESH_READINGS: tuple[RefreshReuse, ...] = ("allowed", "rotated")
 ACCESS_TTL = 30 * 86400  # expires_in 2592000: access tokens last about 30 days [FACTS §4]
 REFRESH_TTL = 60 * 86400  # continuous refresh token: 60 days, renewed on every refresh [FACTS §4]
 CODE_TTL = 600  # authorization codes are short-lived [inf]
@@ -51,6 +56,8 @@ class SimConfig:
     refresh_ttl: float = REFRESH_TTL
     rate_scale: float = 1.0  # multiplies every per-category quota (min 1), so a demo reaches 429 fast
     invalid_grant_status: int = 401  # FACTS §1 marks 400/401 as inferred; #114 reports it "on 401"
+    refresh_reuse: RefreshReuse = "allowed"  # a used refresh token keeps working ("rotated": it is retired)
+    latency_ms: int = 0  # each /v5 answer waits this long, as a round trip to Pinterest takes time
     seed: str = "pinscope"
 
 

@@ -1,0 +1,107 @@
+"""The simulator's memory: objects per (environment, user), per collection, newest last, bounded.
+
+A collection is named by its scope, `(collection path template, parent ids)`, e.g.
+`("/ad_accounts/{ad_account_id}/campaigns", ("549755885175",))`. Callers get copies, so an answer
+can be changed without changing what is stored. One lock guards everything: the simulator serves
+WSGI threads (like SimState).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Scope = tuple[str, tuple[str, ...]]
+SpaceKey = tuple[str, str]  # (environment, user)
+Obj = dict[str, Any]
+
+MAX_OBJECTS = 5_000  # per (environment, user); the oldest object goes first
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 250  # [spec query_page_size]
+MAX_BOOKMARK = 32  # characters read from a `bookmark` parameter
+
+
+class _Space:
+    """One user's objects in one environment."""
+
+    def __init__(self) -> None:
+        self.objects: OrderedDict[tuple[Scope, str], Obj] = OrderedDict()
+        self.seeded = False
+
+
+class Store:
+    """Objects by scope and id, for every (environment, user)."""
+
+    def __init__(self, cap: int = MAX_OBJECTS) -> None:
+        self.cap = cap
+        self._lock = threading.Lock()
+        self._spaces: dict[SpaceKey, _Space] = {}
+
+    def _space(self, key: SpaceKey, seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None) -> _Space:
+        space = self._spaces.setdefault(key, _Space())
+        if not space.seeded and seed is not None:
+            space.seeded = True  # the base layer is read once per space, lazily
+            for scope, obj_id, obj in seed():
+                space.objects[(scope, obj_id)] = copy.deepcopy(obj)
+        return space
+
+    def put(self, key: SpaceKey, scope: Scope, obj_id: str, obj: Obj,
+            seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> None:
+        """Store `obj`: a new id becomes the newest; a known id is replaced in its place."""
+        with self._lock:
+            space = self._space(key, seed)
+            space.objects[(scope, obj_id)] = copy.deepcopy(obj)
+            while len(space.objects) > self.cap:
+                space.objects.popitem(last=False)
+
+    def get(self, key: SpaceKey, scope: Scope, obj_id: str,
+            seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> Obj | None:
+        """A copy of one object, or None."""
+        with self._lock:
+            found = self._space(key, seed).objects.get((scope, obj_id))
+            return copy.deepcopy(found) if found is not None else None
+
+    def delete(self, key: SpaceKey, scope: Scope, obj_id: str,
+               seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> bool:
+        """Forget one object; False when it was not there."""
+        with self._lock:
+            return self._space(key, seed).objects.pop((scope, obj_id), None) is not None
+
+    def items(self, key: SpaceKey, scope: Scope,
+              seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> list[Obj]:
+        """Copies of a collection's objects, newest first."""
+        with self._lock:
+            objects = self._space(key, seed).objects
+            return [copy.deepcopy(o) for (s, _), o in reversed(objects.items()) if s == scope]
+
+
+def page(items: list[Obj], query: dict[str, str]) -> dict[str, Any]:
+    """`{"items", "bookmark"}` for the page `bookmark` and `page_size` ask for; bookmark null on the last."""
+    start = read_bookmark(query.get("bookmark"))
+    try:
+        size = int(query.get("page_size") or DEFAULT_PAGE_SIZE)
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    size = min(max(size, 1), MAX_PAGE_SIZE)
+    end = start + size
+    return {"items": items[start:end], "bookmark": make_bookmark(end) if end < len(items) else None}
+
+
+def make_bookmark(offset: int) -> str:
+    """An opaque bookmark (Pinterest's are opaque strings) for the page starting at `offset` [inf]."""
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def read_bookmark(bookmark: str | None) -> int:
+    """The offset a bookmark stands for; an unreadable one starts at the beginning [inf]."""
+    if not bookmark or len(bookmark) > MAX_BOOKMARK:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(bookmark + "=" * (-len(bookmark) % 4)).decode()
+    except ValueError:
+        return 0
+    kind, _, number = text.partition(":")
+    return int(number) if kind == "o" and number.isdigit() else 0
