@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from pinscope.simulator import DEMO_STANDARD, SimConfig, Simulator
+from tests import simkit
 from tests.flowkit import T0
 
 PROD = "https://api.pinterest.com"
@@ -19,10 +20,7 @@ ALL_READ = "user_accounts:read,boards:read,pins:read,ads:read,boards:write,ads:w
 
 def session(sim: Simulator, base: str = PROD, scopes: str = ALL_READ) -> httpx.Client:
     """A client whose requests carry a fresh token for `base`'s environment."""
-    http = httpx.Client(transport=httpx.WSGITransport(app=sim), base_url=base)
-    reply = http.post("/_sim/token", data={"app_id": DEMO_STANDARD.app_id, "scope": scopes})
-    http.headers["Authorization"] = f"Bearer {reply.json()['access_token']}"
-    return http
+    return simkit.session(sim, base, scopes)
 
 
 @pytest.fixture

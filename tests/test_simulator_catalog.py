@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import httpx
 import pytest
 
 from pinscope.catalog import Operation, default_catalog
 from pinscope.simulator import DEMO_STANDARD, SimConfig, Simulator
-from pinscope.simulator.access import feature
 from pinscope.simulator.fixtures import World
 from pinscope.simulator.resources import index
 from pinscope.simulator.validation import invalid_parameters
 from tests.flowkit import T0
+from tests.simkit import EVERY_FEATURE, Clock
 
 CATALOG = default_catalog()
 BEARER_OPS = [op for op in CATALOG.operations if "basic" not in op.auth]
@@ -22,21 +21,6 @@ ROLES = index(CATALOG)  # operations answered from the simulator's store: unknow
 STORED = {f"{{{r.key}}}" for r in ROLES.values() if r.key}  # `{pin_id}`: a path naming a stored object
 HOSTS = {"production": "https://api.pinterest.com", "sandbox": "https://api-sandbox.pinterest.com"}
 TODAY = dt.datetime.fromtimestamp(T0, dt.UTC).date()
-# The demo app, given every restricted feature: these tests are about scopes and hosts.
-EVERY_FEATURE = replace(DEMO_STANDARD, features=frozenset(filter(None, map(feature, CATALOG.operations))))
-
-
-class Clock:
-    """Each reading is a second later, so no test trips the 100-per-second limit."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        self.now += 1
-        return self.now
-
-
 def concrete(op: Operation, environment: str) -> tuple[str, dict[str, str]]:
     """A request path for `op` with ids the simulator knows, and the query it needs."""
     world = World(environment, "pinscope_demo", "pinscope")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -12,37 +11,17 @@ import pytest
 from pinscope.catalog import default_catalog
 from pinscope.requestcheck import violations
 from pinscope.simulator import DEMO_STANDARD, SimConfig, Simulator
-from pinscope.simulator.access import feature
 from pinscope.simulator.resources import index, parents_of
 from pinscope.simulator.store import Store, make_bookmark, page, read_bookmark
 from pinscope.simulator.wire import SimRequest
-from tests.flowkit import T0
 from tests.schema_bodies import request_body
+from tests.simkit import EVERY_FEATURE, Clock, session
 
 CATALOG = default_catalog()
 ROLES = index(CATALOG)
 HOST = "https://api.pinterest.com"
-# The demo app with every restricted feature: these tests are about the store, not access.
-EVERY_FEATURE = replace(DEMO_STANDARD, features=frozenset(filter(None, map(feature, CATALOG.operations))))
-
-
-class Clock:
-    """A second per reading: no test trips the 100-per-second limit."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        self.now += 1
-        return self.now
-
-
 def client(sim: Simulator, user_scopes: str = "", base: str = HOST) -> httpx.Client:
-    scopes = user_scopes or ",".join(CATALOG.scopes)
-    http = httpx.Client(transport=httpx.WSGITransport(app=sim), base_url=base)
-    reply = http.post("/_sim/token", data={"app_id": DEMO_STANDARD.app_id, "scope": scopes})
-    http.headers["Authorization"] = f"Bearer {reply.json()['access_token']}"
-    return http
+    return session(sim, base, user_scopes or None)
 
 
 @pytest.fixture
