@@ -84,6 +84,8 @@ class Catalog:
         for op in operations:
             self._by_route.setdefault((op.method, op.path), op)
         self._trie: dict = {}
+        # Whether any path has an all-digit literal segment: then a numeric segment may not be an id.
+        self.numeric_literals = any(s.isdigit() for op in operations for s in _segments(op.path))
         for op in operations:
             node = self._trie
             for segment in _segments(op.path):

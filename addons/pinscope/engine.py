@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 
@@ -19,7 +20,8 @@ logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
 MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
 MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
-MATCH_CACHE = 1024  # (method, api path) -> Match entries kept; each flow asks up to four times
+MATCH_CACHE = 1024
+NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # (method, api path) -> Match entries kept; each flow asks up to four times
 
 
 class Engine:
@@ -48,12 +50,15 @@ class Engine:
         """The operation an API request calls (None off the API)."""
         if ex.api_path is None:
             return None
-        key = (ex.method, ex.api_path)
+        # Keyed by the path's shape (numeric ids as `{}`): each new Pin or board id is no new entry.
+        # A catalogue with numeric literal segments (none in Pinterest's) is keyed by the path itself.
+        shape = ex.api_path if self.catalog.numeric_literals else NUMERIC_SEGMENT.sub("/{}", ex.api_path)
+        key = (ex.method, shape)
         match = self._matches.get(key)
         if match is None:
             if len(self._matches) >= MATCH_CACHE:
                 self._matches.clear()
-            match = self._matches[key] = self.catalog.match(*key)
+            match = self._matches[key] = self.catalog.match(ex.method, ex.api_path)
         return match
 
     def _for(self, phase: str, ex: Exchange, ctx: Context) -> tuple[Detector, ...]:
@@ -120,7 +125,11 @@ class Engine:
             if phase == "response" and silenced and silenced.issuperset(detector.rules):
                 continue
             try:
-                found = list(detector.fn(ex, ctx))
+                found = detector.fn(ex, ctx)
+                if not found:  # most calls: an empty tuple (a generator is never false: it is read below)
+                    continue
+                if not isinstance(found, tuple | list):
+                    found = list(found)
             except Exception as err:  # noqa: BLE001 - one broken detector must not cost the others
                 self._log_failure(detector, err)
                 continue

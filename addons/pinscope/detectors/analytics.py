@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from pinscope.catalog import Operation
-from pinscope.detectors.base import Context, detects, listed
+from pinscope.detectors.base import Context, Findings, detects, listed
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
 
@@ -58,36 +57,36 @@ def _day(text: str | None) -> date | None:
 
 
 @detects("analytics-conversion-settings", phase="request", api=True, applies=lambda op: _kind(op) is not None)
-def conversion_settings(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def conversion_settings(ex: Exchange, ctx: Context) -> Findings:
     """Show the effective conversion settings (one param each, `left_out` when Pinterest's default
     applies); the "differs" variant names each one that is not Ads Manager's default."""
     kind = _kind(ctx.operation)
     if not ex.is_api or kind is None:
-        return
+        return ()
     params = _params(ex, kind)
     values = {name: params.get(name) or default for name, default in CONVERSION_DEFAULTS}
     shown = {name: value if name in params else Phrase("left_out", {"value": value}) for name, value in values.items()}
     differs = [Phrase(name, {"value": values[name]}) for name, default in CONVERSION_DEFAULTS
                if values[name] != default]
     report_time = values["conversion_report_time"]
-    yield Finding("analytics-conversion-settings", {
+    return (Finding("analytics-conversion-settings", {
         "operation": ctx.operation.label, **shown,
         "report_time": Phrase(REPORT_TIME_PHRASES[report_time]) if report_time in REPORT_TIME_PHRASES else report_time,
         "windows": "/".join(values[name] for name, _ in CONVERSION_DEFAULTS[1:]),
         "differs": differs or None,
-    }, "differs" if differs else "default")
+    }, "differs" if differs else "default"),)
 
 
 @detects("analytics-date-range", phase="request", api=True, applies=lambda op: _kind(op) is not None)
-def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def date_range(ex: Exchange, ctx: Context) -> Findings:
     """start_date/end_date outside the window the operation accepts (days back, span, order)."""
     kind = _kind(ctx.operation)
     if not ex.is_api or kind is None:
-        return
+        return ()
     params = _params(ex, kind)
     start, end = _day(params.get("start_date")), _day(params.get("end_date"))
     if start is None or end is None:
-        return
+        return ()
     granularity = (params.get("granularity") or "").upper()
     limits = SYNC_LIMITS if kind == "sync" else ASYNC_LIMITS
     key = "PRODUCT_ITEM" if params.get("level") == "PRODUCT_ITEM" else granularity
@@ -101,26 +100,28 @@ def date_range(ex: Exchange, ctx: Context) -> Iterator[Finding]:
     if (end - start).days > max_span:
         problems.append(Phrase("too_long", {"days": (end - start).days, "max_span": max_span}))
     if problems:
-        yield Finding("analytics-date-range", {
+        return (Finding("analytics-date-range", {
             "operation": ctx.operation.label, "problems": problems,
             "granularity": granularity or Phrase("unspecified"), "today": today, "max_back": max_back,
             "max_span": max_span, "earliest": today - timedelta(days=max_back),
-        })
+        }),)
+    return ()
 
 
 @detects("metro-analytics-hint", phase="request", api=True,
          applies=lambda op: op.path.endswith("/targeting_analytics"))
-def metro_hint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def metro_hint(ex: Exchange, ctx: Context) -> Findings:
     """Targeting analytics broken down by country/region/geo but not LOCATION (metro and zone)."""
     op = ctx.operation
     if not ex.is_api or op is None or not op.path.endswith("/targeting_analytics"):
-        return
+        return ()
     types = {t.strip().upper() for t in ex.query.get("targeting_types", "").split(",") if t.strip()}
     geo = [t for t in GEO_TYPES if t in types]
     if geo and "LOCATION" not in types:
-        yield Finding("metro-analytics-hint", {
+        return (Finding("metro-analytics-hint", {
             "operation": op.label, "geo_types": ", ".join(geo), "types": ",".join(sorted(types)),
-        })
+        }),)
+    return ()
 
 
 def _rows(body: object) -> list[dict] | None:
@@ -163,18 +164,19 @@ def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[Phrase]:
 
 
 @detects("analytics-rows-omitted", api=True, statuses=(200, 200), applies=lambda op: _kind(op) == "sync")
-def rows_omitted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def rows_omitted(ex: Exchange, ctx: Context) -> Findings:
     """A 200 analytics answer without rows for some requested ids or days: all-zero rows are dropped."""
     if not ex.is_api or ex.status != 200 or _kind(ctx.operation) != "sync":
-        return
+        return ()
     rows = _rows(ex.response_json)
     if rows is None:
-        return
+        return ()
     missing = _missing_ids(ex.query, rows) + _missing_dates(ex.query, rows)
     if missing:
-        yield Finding("analytics-rows-omitted", {
+        return (Finding("analytics-rows-omitted", {
             "operation": ctx.operation.label, "rows": len(rows), "missing": missing,
-        })
+        }),)
+    return ()
 
 
 DETECTORS = (conversion_settings, date_range, metro_hint, rows_omitted)

@@ -7,12 +7,11 @@ detector, run again on the answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 from pinscope.answers import FALLBACK_RULE, default_table
 from pinscope.detectors import auth, errors, oauth, ratelimits, requests, sandbox
-from pinscope.detectors.base import Builder, Context, Detector, detects
+from pinscope.detectors.base import Builder, Context, Detector, Findings, detects
 from pinscope.detectors.evidence import answer_facts
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
@@ -31,18 +30,17 @@ def answer_detector(request_detectors: tuple[Detector, ...]) -> Detector:
     phase did not record (a flow whose request was not analysed on its way out)."""
     predictors = {rule: d for d in request_detectors for rule in d.rules}
 
-    def diagnose(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+    def diagnose(ex: Exchange, ctx: Context) -> Findings:
         """A Pinterest API error answer: the table's row, worded by its rule's builder."""
         if not ex.is_api or ex.status is None or ex.status < 400:
-            return
+            return ()
         row = default_table().diagnose(answer_facts(ex, ctx))
         if row is None:
-            yield BUILDERS[FALLBACK_RULE](ex, ctx)
-            return
+            return (BUILDERS[FALLBACK_RULE](ex, ctx),)
         finding = _word(row.rule, ex, ctx, predictors)
         if finding is None:  # the predicting detector no longer says so: Pinterest's own words
             finding = BUILDERS[FALLBACK_RULE](ex, ctx)
-        yield replace(finding, variant=row.variant or finding.variant, replaces=tuple(row.replaces))
+        return (replace(finding, variant=row.variant or finding.variant, replaces=tuple(row.replaces)),)
 
     return detects(*_rules(), errors_only=True, api=True)(diagnose)
 

@@ -6,9 +6,8 @@ builders below only word the finding the table chose.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, explains, message_says, operation_label, said, token_label
+from pinscope.detectors.base import (Context, Findings, detects, explains, message_says, operation_label, said,
+                                     token_label)
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
 from pinscope.timefmt import format_span, format_timestamp
@@ -33,19 +32,19 @@ def insufficient_scope(ex: Exchange, ctx: Context) -> Finding:
 
 
 @detects("scope-not-granted", phase="request", api=True, operation=True)
-def scope_not_granted(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def scope_not_granted(ex: Exchange, ctx: Context) -> Findings:
     """Before any 401: the token's known grant does not cover the operation."""
     op = ctx.operation
     state = ctx.session.token(ex.credential)
     if op is None or state is None or state.scopes is None or op.satisfied_by(state.scopes):
-        return
-    yield Finding("scope-not-granted", {
+        return ()
+    return (Finding("scope-not-granted", {
         "operation": op.label,
         "scope_sets": op.scope_text(),
         "token": token_label(ex),
         "granted": _scopes(state.scopes),
         "missing": _scopes(op.missing_scopes(state.scopes)),
-    })
+    }),)
 
 
 def _rejected(ex: Exchange, ctx: Context) -> dict[str, object]:

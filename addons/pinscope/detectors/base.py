@@ -46,6 +46,8 @@ class Context:
         return self.match.operation if self.match and not self.retired else None
 
 
+Findings = tuple[Finding, ...]  # what a detector returns: a plain tuple, () when it finds nothing
+# Any iterable is still accepted (a generator detector works); a tuple is cheapest: no generator to make and exhaust.
 DetectFn = Callable[[Exchange, Context], Iterable[Finding]]
 
 

@@ -8,9 +8,7 @@ word the finding (e.g. the 3rd 5xx of an operation is server-error-persistent th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, app_label, detects, explains, operation_label, said, token_label
+from pinscope.detectors.base import Context, Findings, app_label, detects, explains, operation_label, said, token_label
 from pinscope.detectors.routing import path_params
 from pinscope.exchange import Exchange
 from pinscope.findings import UNKNOWN, Finding, Phrase
@@ -98,19 +96,20 @@ def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[Phra
 
 
 @detects("bulk-item-errors", api=True, statuses=(200, 299))
-def bulk_item_errors(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def bulk_item_errors(ex: Exchange, ctx: Context) -> Findings:
     """A 2xx bulk answer whose items carry exceptions: the call 'succeeded', some items did not."""
     if not ex.is_api or ex.status is None or not 200 <= ex.status < 300:
-        return
+        return ()
     body = ex.response_body
     if not body or (b'"exceptions"' not in body and b'"errors"' not in body):
-        return  # no item can carry an error: skip parsing the (often large) healthy body
+        return ()  # no item can carry an error: skip parsing the (often large) healthy body
     failed, total, errors = _item_errors(ex.response_json, ctx.session.secrets)
     if failed:
-        yield Finding("bulk-item-errors", {
+        return (Finding("bulk-item-errors", {
             "operation": operation_label(ex, ctx.operation), "failed": failed, "total": total,
             "errors": errors or Phrase("no_details"),
-        })
+        }),)
+    return ()
 
 
 def _ad_account(ex: Exchange, ctx: Context) -> str | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, Findings, detects, token_label
 from pinscope.detectors.ratelimits import is_low, quota
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
@@ -24,17 +22,17 @@ def _low(policy: RateLimitPolicy, ctx: Context) -> bool:
 
 
 @detects("rate-limit-forecast", api=True, operation=True, statuses=(100, 599))
-def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def rate_limit_forecast(ex: Exchange, ctx: Context) -> Findings:
     """A response whose recent pace would use up the remaining budget before the window resets."""
     op = ctx.operation
     policy = ex.rate_limit
     if not ex.is_api or ex.status is None or ex.status == 429 or ex.credential is None:
-        return
+        return ()
     if op is None or op.category is None or policy is None or policy.remaining is None \
             or policy.reset_seconds is None or _low(policy, ctx):
-        return
+        return ()
     if policy.limit and policy.limit - policy.remaining < MIN_USED * policy.limit:
-        return  # too little of the quota used to warn at any pace (Forecast.warns): skip the history
+        return ()  # too little of the quota used to warn at any pace (Forecast.warns): skip the history
     state = ctx.session.rate(ex.credential, op.category)
     # Detectors run before the session folds this exchange in: add its own point.
     points = [*(state.history if state else ()), (ex.timestamp, policy.remaining, False)]
@@ -42,8 +40,8 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
                     ex.credential.label, op.category)
     pace, exhaust, reset = seen.pace, seen.exhaust_in, seen.reset_in
     if not seen.warns or pace is None or exhaust is None or reset is None:
-        return
-    yield Finding("rate-limit-forecast", {
+        return ()
+    return (Finding("rate-limit-forecast", {
         "operation": op.label,
         "category": op.category,
         "token": token_label(ex),
@@ -55,7 +53,7 @@ def rate_limit_forecast(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "exhaust": _seconds(exhaust),
         "reset": _seconds(reset),
         "safe_pace": pace_text(seen.safe_pace or 0.0),
-    })
+    }),)
 
 
 DETECTORS = (rate_limit_forecast,)

@@ -10,11 +10,10 @@ A call that never reached its host (pinterest-unreachable) says so instead of "r
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
 from dataclasses import replace
 
 from pinscope.exchange import CONTROL_HOST
-from pinscope.detectors.base import Context, detects, operation_label, token_label
+from pinscope.detectors.base import Context, Findings, detects, operation_label, token_label
 from pinscope.detectors.upstream import never_sent
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
@@ -49,52 +48,52 @@ def _kinds(labels: list[str]) -> Phrase:
 
 
 @detects("token-leak", phase="request", api=False)
-def token_leak(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def token_leak(ex: Exchange, ctx: Context) -> Findings:
     """A Pinterest token (pina/pinr) sent to a non-Pinterest host, in a header, the query or the body."""
     if ex.is_api or not ex.leaked or is_pinterest_host(ex.host) or is_simulator(ex.host, ex.path):
-        return
+        return ()
     labels = list(dict.fromkeys(cred.label for _, cred in ex.leaked))
     places = list(dict.fromkeys(where for where, _ in ex.leaked))
-    yield Finding("token-leak", {
+    return (Finding("token-leak", {
         "host": ex.host, "tokens": ", ".join(labels), "kind": _kinds(labels),
         "where": ", ".join(places), "method": ex.method, "url": f"{ex.scheme}://{ex.host}{ex.path}",
-    })
+    }),)
 
 
 @detects("token-in-url", phase="request")
-def token_in_url(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def token_in_url(ex: Exchange, ctx: Context) -> Findings:
     """A token in the query string of a request to a Pinterest host."""
     tokens = ex.query_tokens
     if not tokens or not is_pinterest_host(ex.host):
-        return
+        return ()
     labels = list(dict.fromkeys(cred.label for _, cred in tokens))
-    yield Finding("token-in-url", {
+    return (Finding("token-in-url", {
         "host": ex.host, "path": ex.path, "tokens": ", ".join(labels), "kind": _kinds(labels),
         "keys": ", ".join(dict.fromkeys(key for key, _ in tokens)),
-    }, "unsent" if never_sent(ex) else "default")
+    }, "unsent" if never_sent(ex) else "default"),)
 
 
 @detects("plain-http", phase="request", api=True)
-def plain_http(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def plain_http(ex: Exchange, ctx: Context) -> Findings:
     """The Pinterest API called over http:// (with the token, if any, in clear text)."""
     if not ex.is_api or ex.scheme != "http":
-        return
+        return ()
     params = {"host": ex.host, "operation": operation_label(ex, ctx.operation), "token": token_label(ex)}
     if never_sent(ex):
         variant = "unsent_with_token" if ex.credential is not None else "unsent"
     else:
         variant = "with_token" if ex.credential is not None else "default"
-    yield Finding("plain-http", params, variant)
+    return (Finding("plain-http", params, variant),)
 
 
 @detects("plain-http", "token-in-url")
-def unsent_hygiene(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def unsent_hygiene(ex: Exchange, ctx: Context) -> Findings:
     """Once a call failed before reaching its host, its request-phase hygiene findings say so (live,
     they were worded before the failure was known)."""
     if not never_sent(ex):
-        return
-    for finding in (*plain_http.fn(ex, ctx), *token_in_url.fn(ex, ctx)):
-        yield replace(finding, replaces=(finding.rule,))
+        return ()
+    found = (*plain_http.fn(ex, ctx), *token_in_url.fn(ex, ctx))
+    return tuple(replace(finding, replaces=(finding.rule,)) for finding in found)
 
 
 DETECTORS = (token_leak, token_in_url, plain_http, unsent_hygiene)

@@ -6,10 +6,9 @@ is_refresh_grant, needs_bearer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pinscope.catalog import Operation
-from pinscope.detectors.base import Context, app_label, detects, explains, is_v5, operation_label, said, token_label
+from pinscope.detectors.base import (Context, Findings, app_label, detects, explains, is_v5, operation_label, said,
+                                     token_label)
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
 
@@ -32,42 +31,47 @@ def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
     if not is_v5(ex):
         return None
     cred, basic_op = ex.credential, op is not None and "basic" in op.auth
-    params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex)}
     if basic_op and (cred is None or cred.kind not in ("client", "malformed")):
         sent = Phrase("no_header") if cred is None else Phrase("bearer", {"token": cred.label})
-        return Finding("malformed-authorization", {**params, "sent": sent}, "basic_missing")
+        return _malformed(ex, op, "basic_missing", sent=sent)
     if cred is None:
         return None
     if cred.kind == "malformed":
         variant = "basic_malformed" if basic_op else "default"
-        return Finding("malformed-authorization", {**params, "problem": cred.problem}, variant)  # tokens.py words it
+        return _malformed(ex, op, variant, problem=cred.problem)  # tokens.py words it
     if cred.kind == "refresh":
-        return Finding("malformed-authorization", params, "refresh")
+        return _malformed(ex, op, "refresh")
     if cred.kind == "foreign" and not (op is not None and "conversion_token" in op.auth):
-        return Finding("malformed-authorization", params, "foreign")
+        return _malformed(ex, op, "foreign")
     if cred.kind == "client" and op is not None and not basic_op:
-        return Finding("malformed-authorization", params, "client")
+        return _malformed(ex, op, "client")
     return None
 
 
+def _malformed(ex: Exchange, op: Operation | None, variant: str, **extra: object) -> Finding:
+    """A malformed-authorization finding; its parameters are built only once a problem is found
+    (every healthy request asks credential_problem)."""
+    return Finding("malformed-authorization", {"operation": operation_label(ex, op), "token": token_label(ex), **extra},
+                   variant)
+
+
 @detects("missing-token", phase="request", api=True, operation=True)
-def missing_token(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def missing_token(ex: Exchange, ctx: Context) -> Findings:
     """A call to an operation that needs a bearer token, sent without Authorization."""
     op = ctx.operation
     if ex.credential is not None or not is_v5(ex) or not needs_bearer(op):
-        return
+        return ()
     params = {"operation": op.label, "scope_sets": op.scope_text()}
-    yield Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default")
+    return (Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default"),)
 
 
 @detects("malformed-authorization", phase="request", api=True)
-def malformed_authorization(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def malformed_authorization(ex: Exchange, ctx: Context) -> Findings:
     """Authorization that is not `Bearer <pina…>` (or `Basic base64(id:secret)` at /oauth/token)."""
     if not ex.is_api:
-        return
+        return ()
     finding = credential_problem(ex, ctx.operation)
-    if finding is not None:
-        yield finding
+    return () if finding is None else (finding,)
 
 
 @explains("refresh-failed")

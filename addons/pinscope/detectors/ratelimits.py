@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, explains, operation_label, said, token_label
+from pinscope.detectors.base import Context, Findings, detects, explains, operation_label, said, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import UNKNOWN, Finding, Phrase
 from pinscope.ratelimit import RateLimitPolicy
@@ -70,15 +68,15 @@ def is_low(policy: RateLimitPolicy, warn: float) -> bool:
 
 
 @detects("rate-limit-low", api=True, statuses=(100, 599))
-def rate_limit_low(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def rate_limit_low(ex: Exchange, ctx: Context) -> Findings:
     """A successful answer whose remaining budget is at or under the warning threshold."""
     if not ex.is_api or ex.status is None or ex.status == 429:
-        return
+        return ()
     policy = ex.rate_limit
     if policy is None or not is_low(policy, ctx.settings.ratelimit_warn):
-        return
+        return ()
     op = ctx.operation
-    yield Finding("rate-limit-low", {
+    return (Finding("rate-limit-low", {
         "operation": operation_label(ex, op),
         "category": (op.category if op else None) or UNKNOWN,
         "token": token_label(ex),
@@ -88,25 +86,25 @@ def rate_limit_low(ex: Exchange, ctx: Context) -> Iterator[Finding]:
         "warn_percent": f"{100 * ctx.settings.ratelimit_warn:g}",
         "policy": policy.describe(),
         "reset": _seconds(policy.reset_seconds) if policy.reset_seconds is not None else None,
-    }, "default" if policy.reset_seconds is not None else "no_reset")
+    }, "default" if policy.reset_seconds is not None else "no_reset"),)
 
 
 @detects("retry-before-reset", phase="request", api=True, operation=True)
-def retry_before_reset(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def retry_before_reset(ex: Exchange, ctx: Context) -> Findings:
     """A request in a token + category whose last 429 window has not reset yet."""
     op = ctx.operation
     if not ex.is_api or op is None or op.category is None:
-        return
+        return ()
     state = ctx.session.rate(ex.credential, op.category)
     if state is None or state.last_limited_reset_at is None or state.last_limited_reset_at <= ex.timestamp:
-        return
-    yield Finding("retry-before-reset", {
+        return ()
+    return (Finding("retry-before-reset", {
         "operation": op.label,
         "category": op.category,
         "token": token_label(ex),
         "early": _seconds(state.last_limited_reset_at - ex.timestamp),
         "count": state.limited,
-    })
+    }),)
 
 
 DETECTORS = (rate_limit_low, retry_before_reset)

@@ -5,24 +5,22 @@ The flow itself passes unchanged; this only says which diagnoses had nothing to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, operation_label
+from pinscope.detectors.base import Context, Findings, detects, operation_label
 from pinscope.exchange import Exchange
 from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
 from pinscope.findings import Finding
 
 
 @detects("body-not-read", phase="response", api=True)
-def body_not_read(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def body_not_read(ex: Exchange, ctx: Context) -> Findings:
     """A Pinterest API call whose request or response body pinscope did not read (Exchange.unread)."""
     if not ex.is_api or not ex.unread:
-        return
+        return ()
     request = any(reason.startswith(REQUEST_BODY) for reason in ex.unread)
     response = any(reason.startswith(RESPONSE_BODY) for reason in ex.unread)
     variant = "both" if request and response else "request" if request else "default"
-    yield Finding("body-not-read", {"operation": operation_label(ex, ctx.operation),
-                                    "reasons": "; ".join(ex.unread)}, variant)
+    return (Finding("body-not-read", {"operation": operation_label(ex, ctx.operation),
+                                      "reasons": "; ".join(ex.unread)}, variant),)
 
 
 DETECTORS = (body_not_read,)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, token_label
+from pinscope.detectors.base import Context, Findings, detects, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding
 from pinscope.recovery import HAMMER_AFTER
@@ -15,27 +13,27 @@ RULES = {"retried-unrecoverable": "retry-unrecoverable", "write-retried-after-5x
 
 
 @detects(*RULES.values(), phase="request", api=True, operation=True)
-def bad_retry(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def bad_retry(ex: Exchange, ctx: Context) -> Findings:
     """A request that retries the same token's last error on this operation, the way that cannot help."""
     op = ctx.operation
     if op is None:
-        return
+        return ()
     tracker = ctx.session.recovery
     prior = tracker.pending(ex, op.label)
     if prior is None:
-        return
+        return ()
     outcome = tracker.outcome(ex, prior)
     rule = RULES.get(outcome)
     if rule is None or (outcome == "no-backoff" and prior.quick + 1 < HAMMER_AFTER):
-        return
-    yield Finding(rule, {
+        return ()
+    return (Finding(rule, {
         "operation": op.label,
         "token": token_label(ex),
         "status": prior.status,
         "code": prior.code,
         "gap": f"{max(0.0, ex.timestamp - prior.last_at):.2f}",
         "retries": prior.quick + 1,
-    })
+    }),)
 
 
 DETECTORS = (bad_retry,)

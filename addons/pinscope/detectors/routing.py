@@ -9,13 +9,12 @@ needs a matched v5 operation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from urllib.parse import unquote
 
 from pinscope.catalog import Catalog, Operation, breaks_rule, per_operation
-from pinscope.detectors.base import Context, detects, is_v5
+from pinscope.detectors.base import Context, Findings, detects, is_v5
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
 from pinscope.tokens import TOKEN_IN_TEXT, mask
@@ -76,50 +75,49 @@ def _nearest_shape(catalog: Catalog, method: str, shape: str, n: int) -> tuple[O
 
 
 @detects("unknown-endpoint", phase="request", api=True, unmatched=True)
-def unknown_endpoint(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def unknown_endpoint(ex: Exchange, ctx: Context) -> Findings:
     """A v5 path that matches no operation: suggest the nearest ones."""
     if not is_v5(ex) or ctx.match is None or ctx.match.path_known:
-        return
+        return ()
     if ex.method in IGNORED_METHODS:
-        return
+        return ()
     suggestions = ", ".join(op.label for op in nearest(ctx.catalog, ex.method, ex.api_path or "/"))
-    yield Finding("unknown-endpoint", {
+    return (Finding("unknown-endpoint", {
         "method": ex.method, "path": ex.path, "suggestions": suggestions, "spec_version": ctx.catalog.spec_version,
-    }, "default" if suggestions else "nothing_close")
+    }, "default" if suggestions else "nothing_close"),)
 
 
 @detects("method-not-allowed", phase="request", api=True, unmatched=True)
-def method_not_allowed(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def method_not_allowed(ex: Exchange, ctx: Context) -> Findings:
     """A known v5 path called with a method it does not have: list the allowed ones."""
     match = ctx.match
     if not is_v5(ex) or match is None or match.operation is not None:
-        return
+        return ()
     if not match.path_known or ex.method in IGNORED_METHODS:
-        return
+        return ()
     if ex.method == "HEAD" and "GET" in match.allowed_methods:
-        return
+        return ()
     allowed = match.allowed_methods
     ops = [op for m in allowed if (op := ctx.catalog.match(m, ex.api_path or "/").operation)]
-    yield Finding("method-not-allowed", {
+    return (Finding("method-not-allowed", {
         "method": ex.method,
         "path": ex.path,
         "allowed": ", ".join(allowed),
         "operations": [Phrase("operation", {"label": op.label, "summary": op.summary}) for op in ops],
-    })
+    }),)
 
 
 @detects("wrong-api-version", phase="request", api=True)
-def wrong_api_version(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def wrong_api_version(ex: Exchange, ctx: Context) -> Findings:
     """`/v1/`, `/v3/`, `/v4/` (any version but v5): name the v5 equivalent or the nearest ones."""
     if not ex.is_api or is_v5(ex):
-        return
+        return ()
     params: dict[str, object] = {"version": ex.api_version, "method": ex.method, "path": ex.path}
     op = ctx.match.operation if ctx.match else None  # the v5 operation at the same path
     if op is not None:
-        yield Finding("wrong-api-version", {**params, "equivalent": op.label}, "equivalent")
-        return
+        return (Finding("wrong-api-version", {**params, "equivalent": op.label}, "equivalent"),)
     params["suggestions"] = ", ".join(op.label for op in nearest(ctx.catalog, ex.method, ex.api_path or "/"))
-    yield Finding("wrong-api-version", params, "default" if params["suggestions"] else "nothing_close")
+    return (Finding("wrong-api-version", params, "default" if params["suggestions"] else "nothing_close"),)
 
 
 IdRules = tuple[tuple[str, str, dict], ...]
@@ -146,14 +144,14 @@ def _violation(value: str, rule: dict) -> str | None:
 
 
 @detects("invalid-id-format", phase="request", api=True, applies=lambda op: bool(_id_rules(op)))
-def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def invalid_id_format(ex: Exchange, ctx: Context) -> Findings:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation
     if not is_v5(ex) or op is None:
-        return
+        return ()
     rules = _id_rules(op)
     if not rules:
-        return
+        return ()
     in_path = path_params(op, ex.api_path or "/") if any(where == "path" for where, _, _ in rules) else {}
     problems, names = [], []
     for where, name, rule in rules:
@@ -164,8 +162,9 @@ def invalid_id_format(ex: Exchange, ctx: Context) -> Iterator[Finding]:
                                             "pattern": rule.get("pattern"), "length": len(value),
                                             "max_length": rule.get("maxLength")}))
             names.append(name)
-    if problems:
-        yield Finding("invalid-id-format", {"operation": op.label, "problems": problems, "names": ", ".join(names)})
+    if not problems:
+        return ()
+    return (Finding("invalid-id-format", {"operation": op.label, "problems": problems, "names": ", ".join(names)}),)
 
 
 DETECTORS = (unknown_endpoint, method_not_allowed, wrong_api_version, invalid_id_format)

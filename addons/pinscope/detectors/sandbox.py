@@ -7,9 +7,7 @@ flow carries it once (rules/answers/table.toml decides which rule explains an an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, explains, operation_label, said, token_label
+from pinscope.detectors.base import Context, Findings, detects, explains, operation_label, said, token_label
 from pinscope.exchange import Environment, Exchange
 from pinscope.findings import Finding
 from pinscope.pinterest import HOSTS
@@ -60,12 +58,12 @@ def production_token_on_sandbox(ex: Exchange, ctx: Context) -> Finding:
 
 
 @detects("sandbox-endpoint-unavailable", phase="request", api=True, operation=True)
-def sandbox_endpoint_unavailable(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def sandbox_endpoint_unavailable(ex: Exchange, ctx: Context) -> Findings:
     """An operation with `x-sandbox: disabled` called on the sandbox host (before the answer)."""
     op = ctx.operation
     if ex.environment != "sandbox" or op is None or op.sandbox:
-        return
-    yield Finding("sandbox-endpoint-unavailable", {"operation": op.label, "category": op.category})
+        return ()
+    return (Finding("sandbox-endpoint-unavailable", {"operation": op.label, "category": op.category}),)
 
 
 @explains("sandbox-endpoint-unavailable")
@@ -79,13 +77,13 @@ def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Finding:
 
 
 @detects("sandbox-host-in-use", phase="request", api=True)
-def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Findings:
     """Once per session: traffic goes to the sandbox host; here is how to move to production."""
     if ex.environment != "sandbox" or "sandbox-host-in-use" in ctx.session.rules:
-        return
-    yield Finding("sandbox-host-in-use", {
+        return ()
+    return (Finding("sandbox-host-in-use", {
         "operation": operation_label(ex, ctx.operation), "token": token_label(ex),
-    })
+    }),)
 
 
 @explains("trial-production-write")

@@ -6,9 +6,7 @@ itself is read as that error too (exchange/upstream.py), never as Pinterest's an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from pinscope.detectors.base import Context, detects, operation_label
+from pinscope.detectors.base import Context, Findings, detects, operation_label
 from pinscope.exchange import Exchange
 from pinscope.exchange.upstream import cause
 from pinscope.findings import Finding, Phrase
@@ -24,15 +22,17 @@ def never_sent(ex: Exchange) -> bool:
 
 
 @detects("pinterest-unreachable", api=True)
-def pinterest_unreachable(ex: Exchange, ctx: Context) -> Iterator[Finding]:
+def pinterest_unreachable(ex: Exchange, ctx: Context) -> Findings:
     """mitmproxy could not reach a Pinterest API host: the error and the likely fixes."""
+    if ex.status is not None:  # answered: the common case, decided before reading the error
+        return ()
     why = cause(ex.error)
-    if ex.status is not None or why is None:
-        return
+    if why is None:
+        return ()
     call = Phrase("tunnel", {"host": ex.host}) if ex.method == "CONNECT" else operation_label(ex, ctx.operation)
-    yield Finding("pinterest-unreachable", {"call": call, "host": ex.host,
-                                            "error": clean(ex.error, ERROR_CHARS, ctx.session.secrets)},
-                  why if why != "network" else "default")
+    return (Finding("pinterest-unreachable", {"call": call, "host": ex.host,
+                                              "error": clean(ex.error, ERROR_CHARS, ctx.session.secrets)},
+                    why if why != "network" else "default"),)
 
 
 DETECTORS = (pinterest_unreachable,)

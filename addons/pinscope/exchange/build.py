@@ -10,6 +10,7 @@ from mitmproxy import http
 from pinscope import bounds
 from pinscope.exchange import upstream
 from pinscope.exchange.decode import decode_body
+from pinscope.exchange.headers import HeaderView
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
 from pinscope.exchange.request import might_leak, pretty_host, read_headers, request_leaks
 from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_tokens
@@ -79,8 +80,6 @@ def _seconds(value: object) -> float | None:
 REQUEST_FIELDS = ("timestamp", "method", "scheme", "host", "port", "path", "url", "query", "environment",
                   "api_version", "api_path", "request_headers", "credential", "request_form", "request_body",
                   "leaked", "query_tokens", "unread", "secrets")
-# ... and the cached properties computed from those alone (Exchange.REQUEST_CACHES).
-REUSED = frozenset(REQUEST_FIELDS) | Exchange.REQUEST_CACHES
 
 
 def request_key(request: http.Request) -> tuple[object, ...]:
@@ -101,7 +100,8 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     The body is read for an API call that sends JSON or a form, and elsewhere only to look for
     leaked tokens (might_leak).
     """
-    req_headers, authorization = read_headers(req.headers)
+    req_headers = HeaderView(req.data.headers.fields)
+    authorization = req_headers.authorization
     shown_host = pretty_host(req, req_headers.get("host"))
     host = shown_host.lower()
     environment = API_HOSTS.get(host)
@@ -158,17 +158,20 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     """
     req, resp = flow.request, flow.response if answered else None
     error = flow.error.msg if flow.error and answered else None
-    if resp is not None and (resp.status_code in upstream.PROXY_STATUSES or req.method == "CONNECT") \
+    status = resp.data.status_code if resp is not None else None
+    if status is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
             and (made := _proxy_made(req, resp)) is not None:
-        resp, error = None, error or made  # mitmproxy's own 502 page: the server never answered
+        resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
     if before is None:
         fields = _request_fields(req)
     else:  # the request phase's fields and request-only caches, as they are (a dict copy, not a rebuild)
-        fields = {name: value for name, value in before.__dict__.items() if name in REUSED}
-        fields["request_headers"] = dict(before.request_headers)  # the addon adds to it
+        fields = before.__dict__.copy()
+        for name in Exchange.RESPONSE_CACHES:  # computed without the answer: they must be computed again
+            fields.pop(name, None)
+        fields["request_headers"] = before.request_headers.copy()  # the addon adds to it
         if before.unread:
             fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
-    resp_headers = read_headers(resp.headers)[0] if resp is not None else {}
+    resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
     resp_body = None
     if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
         resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)
@@ -176,12 +179,12 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
             fields["unread"] += unread
     grant = None
     if fields["api_path"] is not None and fields["api_path"].rstrip("/") == "/oauth/token":
-        grant = _grant(resp_body) if resp and resp.status_code < 400 else None
-        resp_body = resp_body if resp is not None and resp.status_code >= 400 else None
+        grant = _grant(resp_body) if status is not None and status < 400 else None
+        resp_body = resp_body if status is not None and status >= 400 else None
     fields.update(
         flow_id=flow.id,
         duration_ms=bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
-        status=resp.status_code if resp is not None else None,
+        status=status,
         response_headers=resp_headers,
         response_body=resp_body,
         grant=grant,

@@ -28,8 +28,9 @@ class TokenGrant:
 class Exchange:
     """One request/response pair as plain, secret-free data."""
 
-    # Cached properties that read request fields only: the response phase may keep them (build.from_flow).
-    REQUEST_CACHES = frozenset({"request_json", "request_signature"})
+    # Cached properties that read the answer: the response phase drops what the request phase cached
+    # (build.from_flow); the others (request_json, request_signature) read the request alone and are kept.
+    RESPONSE_CACHES = ("response_json", "error_code", "error_message", "rate_limit")
 
     def __init__(self, fields: dict[str, Any] | None = None, /, **more: Any) -> None:
         """An Exchange from a dict of its fields (taken as it is, not copied) and/or keywords."""

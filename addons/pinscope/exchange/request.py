@@ -83,24 +83,40 @@ def read_headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:
     Reads the raw fields once, decoded as mitmproxy decodes them: its own lookups cost more per header.
     At most MAX_HEADERS fields are read, and MAX_HEADER_CHARS of each value (joined values included).
     """
+    return read_header_fields(headers.fields)
+
+
+def read_header_fields(fields: tuple[tuple[bytes, bytes], ...]) -> tuple[dict[str, str], str | None]:
+    """read_headers() of mitmproxy's raw header fields."""
     out: dict[str, str] = {}
     authorization: str | None = None
-    for raw_name, raw_value in headers.fields[:MAX_HEADERS]:
+    for raw_name, raw_value in fields[:MAX_HEADERS]:
         name = raw_name.decode("utf-8", "surrogateescape").lower()
         if len(raw_value) > MAX_HEADER_CHARS:
             raw_value = raw_value[:MAX_HEADER_CHARS]
         value = raw_value.decode("utf-8", "surrogateescape")
         if name in REDACTED_HEADERS:
             if name == "authorization":
-                authorization = value if authorization is None else _joined(authorization, value)
+                authorization = value if authorization is None else joined(authorization, value)
             value = "[redacted]"
-        out[name] = _joined(out[name], value) if name in out else value
+        out[name] = joined(out[name], value) if name in out else value
     return out, authorization
 
 
-def _joined(first: str, value: str) -> str:
+def _host_header(fields: tuple[tuple[bytes, bytes], ...]) -> str | None:
+    """The Host header as read_headers() reads it (duplicates joined), from the raw fields: no header parsing."""
+    host: str | None = None
+    for raw_name, raw_value in fields[:MAX_HEADERS]:
+        if len(raw_name) == 4 and raw_name.lower() == b"host":
+            value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
+            host = value if host is None else joined(host, value)
+    return host
+
+
+def joined(first: str, value: str) -> str:
     """A repeated header's values as mitmproxy joins them, kept within MAX_HEADER_CHARS."""
     return first if len(first) >= MAX_HEADER_CHARS else f"{first}, {value}"[:MAX_HEADER_CHARS]
+
 
 
 def pretty_host(request: http.Request, host_header: str | None = None) -> str:
@@ -110,7 +126,7 @@ def pretty_host(request: http.Request, host_header: str | None = None) -> str:
             return request.pretty_host
         except Exception:  # noqa: BLE001 - a crafted :authority can break mitmproxy's IDNA decoding
             return request.host
-    authority = host_header if host_header is not None else request.headers.get("host")
+    authority = host_header if host_header is not None else _host_header(request.data.headers.fields)
     return authority_host(authority) if authority else request.host
 
 

@@ -1,0 +1,89 @@
+"""A message's headers as pinscope reads them, decoded only when asked: most flows need five names.
+
+`read_headers()` (exchange/request.py) decodes every field of every message; a healthy Pinterest
+call needs a handful (host, content type and encoding, the rate-limit headers, the request id). A
+HeaderView decodes those in one pass over the raw fields, and the rest, exactly as read_headers()
+would, the first time anything else is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+
+from pinscope.exchange.request import joined, read_header_fields
+from pinscope.untrusted import MAX_HEADER_CHARS, MAX_HEADERS
+
+Fields = tuple[tuple[bytes, bytes], ...]
+# The names pinscope reads on most flows, request and response (lower-case, as bytes).
+READ_AT_ONCE = frozenset({b"host", b"content-type", b"content-encoding", b"authorization", b"user-agent",
+                          b"x-pinscope-silence", b"x-ratelimit-limit", b"x-ratelimit-remaining",
+                          b"x-ratelimit-reset", b"x-pinterest-rid", b"server"})
+
+
+class HeaderView(MutableMapping[str, str]):
+    """Lower-case names to values (duplicates joined, capped, credentials redacted), like read_headers()."""
+
+    __slots__ = ("_fields", "_known", "_all", "authorization")
+
+    def __init__(self, fields: Fields) -> None:
+        self._fields = fields[:MAX_HEADERS]
+        self._known: dict[str, str] = {}
+        self._all: dict[str, str] | None = None
+        self.authorization: str | None = None  # the raw Authorization value, for tokens.parse_authorization
+        for raw_name, raw_value in self._fields:
+            lowered = raw_name.lower()
+            if lowered not in READ_AT_ONCE:
+                continue
+            name = lowered.decode("ascii")
+            value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
+            if name == "authorization":
+                self.authorization = value if self.authorization is None else joined(self.authorization, value)
+                value = "[redacted]"
+            self._known[name] = joined(self._known[name], value) if name in self._known else value
+
+    def _every(self) -> dict[str, str]:
+        """Every field, decoded once (a name outside READ_AT_ONCE was asked for, or all of them)."""
+        if self._all is None:
+            self._all = read_header_fields(self._fields)[0]
+        return self._all
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The value of a lower-case name; names read at once cost no decoding."""
+        if self._all is not None:
+            return self._all.get(name, default)
+        if name in self._known:
+            return self._known[name]
+        if name.isascii() and name.encode() in READ_AT_ONCE:
+            return default
+        return self._every().get(name, default)
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self._every()[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._every()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+    def copy(self) -> HeaderView:
+        """An independent view of the same fields (what one phase adds is not seen by the other)."""
+        twin = HeaderView.__new__(HeaderView)
+        twin._fields, twin._known, twin.authorization = self._fields, dict(self._known), self.authorization
+        twin._all = dict(self._all) if self._all is not None else None
+        return twin
+
+    def __repr__(self) -> str:
+        return f"HeaderView({self._every()!r})"
