@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from pinscope.catalog import Catalog, Match, default_catalog
 from pinscope.detectors import ALL, Context, Detector, Settings
@@ -21,6 +22,7 @@ SILENCE_HEADER = "x-pinscope-silence"
 MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
 MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
 MATCH_CACHE = 1024
+NOTHING_PREDICTED: Mapping[str, Finding] = MappingProxyType({})  # read-only: shared by every flow
 NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # (method, api path) -> Match entries kept; each flow asks up to four times
 
 
@@ -114,7 +116,7 @@ class Engine:
     def _run(self, ex: Exchange, phase: str, now: float | None) -> list[RenderedFinding]:
         from_header = _header_silence(ex)
         silenced = self.settings.silence | from_header if from_header else self.settings.silence
-        predicted = self._predicted.pop(ex.flow_id, {}) if phase == "response" else {}
+        predicted = self._predicted.pop(ex.flow_id, NOTHING_PREDICTED) if phase == "response" else NOTHING_PREDICTED
         ctx = Context(self.catalog, self.match(ex), self.session, ex.timestamp if now is None else now,
                       self.settings, silenced, predicted, retired=is_retired(ex))
         self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too

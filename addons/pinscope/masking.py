@@ -54,7 +54,9 @@ class KnownSecrets:
         """Remember one secret by its length and fingerprint (bounded: later ones are ignored)."""
         if length < 8 or self._count >= self._limit:
             return
-        prints = self._by_length.setdefault(length, set())
+        prints = self._by_length.get(length)
+        if prints is None:  # not setdefault(): that builds (and drops) a set on every call
+            prints = self._by_length[length] = set()
         if print_ not in prints:
             prints.add(print_)
             self._count += 1

@@ -91,6 +91,8 @@ class Rehearsal:
 
     async def request(self, flow: http.HTTPFlow) -> None:
         """Answer, reset, hold or delay a selected Pinterest API call; leave every other flow alone."""
+        if not self.rules and self.scopes is None and self.budget is None:
+            return  # no rehearsal asked for (the usual case): not even the operation is looked up
         operation = self._operation(flow)
         if operation is None:
             return
