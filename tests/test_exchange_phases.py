@@ -21,4 +21,4 @@ def test_what_the_request_phase_cached_without_the_answer_is_read_again_from_it(
     assert (before.status, before.error_code, before.error_message, before.rate_limit) == (None, None, "", None)
     after = from_flow(f, before)
     assert (after.status, after.error_code, after.error_message) == (401, 2, "Authentication failed.")
-    assert before.status is None and before.error_code is None  # the request phase's Exchange is not changed
+    assert after is before  # completed in place: the request phase's fields are not read again

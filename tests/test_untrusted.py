@@ -131,3 +131,12 @@ def test_the_cheap_precheck_lets_every_secret_name_through() -> None:
              "sig", "code", "auth_code", "authorization_code", "my_refresh_token"]
     assert all(re.fullmatch(SECRET_NAME, name, re.IGNORECASE) for name in names)
     assert all(_MAYBE.search(name.lower()) for name in names)
+
+
+def test_text_remembered_as_clean_is_masked_once_a_secret_in_it_becomes_known() -> None:
+    secret = "Zq8vN2rT5kLm9wXa"  # no secret shape: only the session's memory can recognise it
+    known = KnownSecrets()
+    text = f"upstream said {secret} twice"
+    assert clean(text, known=known) == text  # not known yet: the text is left (and remembered) as it is
+    known.learn(len(secret), fingerprint(secret))
+    assert secret not in clean(text, known=known)

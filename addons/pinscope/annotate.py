@@ -39,8 +39,9 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
     previous = {comment_line(f) for f in stored_findings(flow)} if gone else set()
     changed = _withdraw(flow, gone) if gone else False
     changed |= _add_metadata(flow, [f.as_dict() for f in findings])
-    changed |= _write_comment(flow, previous)
-    changed |= _set_marker(flow, worst(stored_findings(flow))) if gone else _raise_marker(flow, worst(findings))
+    stored = stored_findings(flow)  # read once: the comment and the marker both follow it
+    changed |= _write_comment(flow, stored, previous)
+    changed |= _set_marker(flow, worst(stored)) if gone else _raise_marker(flow, worst(findings))
     return changed
 
 
@@ -76,15 +77,16 @@ def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:
     return out
 
 
-def _write_comment(flow: http.HTTPFlow, previous: set[str] = frozenset()) -> bool:
+def _write_comment(flow: http.HTTPFlow, stored: list[RenderedFinding], previous: set[str] = frozenset()) -> bool:
     """The user's own comment lines first, then one line per finding, worst first.
 
     Worst first because mitmweb's comment column shows only the start: an error found on the
     response must not hide behind a warning found on the request. `previous`: lines pinscope wrote
     before (of findings since withdrawn), which are not the user's either.
     """
-    ours = [comment_line(f) for f in sorted(stored_findings(flow), key=lambda f: f.severity.rank)]
-    theirs = [line for line in flow.comment.splitlines() if line not in set(ours) and line not in previous]
+    ours = [comment_line(f) for f in sorted(stored, key=lambda f: f.severity.rank)]
+    mine = set(ours)
+    theirs = [line for line in flow.comment.splitlines() if line not in mine and line not in previous]
     comment = "\n".join([*theirs, *dict.fromkeys(ours)])
     if comment == flow.comment:
         return False

@@ -152,7 +152,8 @@ class Engine:
         return rendered
 
     def _visible(self, severity: Severity) -> bool:
-        return severity.rank <= Severity(self.settings.min_severity).rank
+        rank = severity.rank
+        return rank == 0 or rank <= Severity(self.settings.min_severity).rank  # errors always show
 
     def _log_failure(self, detector: Detector, err: Exception) -> None:
         key = ",".join(detector.rules)

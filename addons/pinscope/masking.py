@@ -7,6 +7,7 @@ has met (known only by length and fingerprint) wherever they recur.
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import unquote
 
@@ -39,6 +40,9 @@ _MAYBE = re.compile(r"pin[ar][._%]|bearer|basic|digest|oauth|secret|passw|pwd|to
 _RUN = re.compile(r"[A-Za-z0-9._~+/-]{8,}=*")
 
 
+_SERIALS = itertools.count(1)
+
+
 class KnownSecrets:
     """Secrets seen in this session, kept only as (length, fingerprint): masked wherever they recur."""
 
@@ -46,6 +50,12 @@ class KnownSecrets:
         self._by_length: dict[int, set[str]] = {}
         self._count = 0
         self._limit = limit
+        self._serial = next(_SERIALS)  # unique per object, unlike id(): see stamp
+
+    @property
+    def stamp(self) -> tuple[int, int]:
+        """Which secrets these are: changes whenever one is learnt (what clean() remembers is keyed by it)."""
+        return self._serial, self._count
 
     def __bool__(self) -> bool:
         return self._count > 0

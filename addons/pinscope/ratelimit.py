@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Absurd values are clamped rather than trusted: no real quota, window or reset is this large.
 MAX_VALUE = 10**9
@@ -19,9 +19,8 @@ MAX_POLICIES = 16
 _SECONDS = re.compile(rf"\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,{MAX_DIGITS}}})?", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
-class RateLimitPolicy:
-    """What one response says about the rate-limit budget."""
+class RateLimitPolicy(NamedTuple):
+    """What one response says about the rate-limit budget (a named tuple: built for every answer, cheaply)."""
 
     limit: int | None  # quota of the binding window
     windows: tuple[tuple[int, int], ...]  # (quota, window seconds) for every policy listed

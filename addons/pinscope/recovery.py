@@ -123,7 +123,8 @@ class RecoveryTracker:
             self.last_grant = ex.timestamp
         fp = _token(ex)
         if ex.method == "GET" and ex.status is not None and ex.status < 500:
-            make_room(self.last_read, MAX_READERS)
+            if fp not in self.last_read:
+                make_room(self.last_read, MAX_READERS)
             self.last_read[fp] = ex.timestamp
         if label is None or ex.status is None:
             return

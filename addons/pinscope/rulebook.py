@@ -28,12 +28,17 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for error, 1 for warning, 2 for info."""
-        return ("error", "warning", "info").index(self.value)
+        return _RANKS[self]
 
     @property
     def marker(self) -> str:
         """The mitmproxy marker (an emoji shortcode) for a flow whose worst finding has this."""
-        return {"error": ":no_entry:", "warning": ":warning:", "info": ":information_source:"}[self]
+        return _MARKERS[self]
+
+
+# Keyed by the severities' values (a StrEnum member hashes and compares as its value).
+_RANKS = {"error": 0, "warning": 1, "info": 2}
+_MARKERS = {"error": ":no_entry:", "warning": ":warning:", "info": ":information_source:"}
 
 
 Template = Annotated[str, Field(min_length=1)]

@@ -34,6 +34,13 @@ _SPACES = re.compile(r"\s+")
 _TAIL_RUN = re.compile(r"[A-Za-z0-9._~+/=%-]+$")  # the word a cut may have split
 
 
+# Error messages, operation labels and token labels recur on every flow of a kind: clean() remembers
+# what it returned for short text it left unchanged, per set of known secrets (KnownSecrets.stamp).
+MAX_REMEMBERED = 4096
+MAX_REMEMBERED_CHARS = 256
+_REMEMBERED: dict[tuple[str, int, tuple[int, int] | None], "Clean"] = {}
+
+
 class Clean(str):
     """Text from traffic after clean(): secrets masked, no control characters, length capped."""
 
@@ -46,12 +53,23 @@ def clean(value: object, limit: int = MAX_TEXT_CHARS, known: KnownSecrets | None
         return value
     if value is None:
         return Clean("")
+    key = None
+    if type(value) is str and len(value) <= MAX_REMEMBERED_CHARS:
+        key = (value, limit, known.stamp if known is not None else None)
+        remembered = _REMEMBERED.get(key)
+        if remembered is not None:
+            return remembered
     text = value.decode("utf-8", "replace") if isinstance(value, bytes | bytearray) else str(value)
     text = cut(text, limit * MAX_SCAN_FACTOR)  # before the regexes
     # Controls go before masking (a NUL or zero-width space inside a token must not hide it) and
     # after (percent-decoding can produce them).
     text = _plain(mask_secrets(_plain(text), known))
-    return Clean(text if len(text) <= limit else text[:limit - 1] + "…")
+    result = Clean(text if len(text) <= limit else text[:limit - 1] + "…")
+    if key is not None and result == value:  # only text with nothing to mask: the table holds no secret
+        if len(_REMEMBERED) >= MAX_REMEMBERED:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = result
+    return result
 
 
 def _plain(text: str) -> str:

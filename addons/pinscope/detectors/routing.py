@@ -123,11 +123,29 @@ def wrong_api_version(ex: Exchange, ctx: Context) -> Findings:
 IdRules = tuple[tuple[str, str, dict], ...]
 
 
+# Spec patterns that mean "ASCII digits only": checked with str methods, not a regular expression.
+DIGITS_ONLY = frozenset({r"^\d+$", "^[0-9]+$"})
+
+
 @per_operation
 def _id_rules(op: Operation) -> IdRules:
     """(where, name, rule) of the operation's `*_id` parameters, worked out once per operation."""
     parts = ((*key.partition(":")[::2], rule) for key, rule in (op.param_rules or {}).items())
     return tuple((w, n, r) for w, n, r in parts if n.endswith("_id"))
+
+
+@per_operation
+def _path_positions(op: Operation) -> dict[str, int]:
+    """Each `{param}`'s index among the path's segments (what path_params() would read)."""
+    segments = [s for s in op.path.split("/") if s]
+    return {s[1:-1]: i for i, s in enumerate(segments) if s.startswith("{")}
+
+
+def _plainly_valid(value: str, rule: dict) -> bool:
+    """A value that obviously keeps the rule (digits where only digits are allowed, short enough)."""
+    limit = rule.get("maxLength")
+    return rule.get("pattern") in DIGITS_ONLY and value.isascii() and value.isdigit() \
+        and (not isinstance(limit, int) or len(value) <= limit)
 
 
 def _shown(value: str) -> str:
@@ -152,11 +170,17 @@ def invalid_id_format(ex: Exchange, ctx: Context) -> Findings:
     rules = _id_rules(op)
     if not rules:
         return ()
-    in_path = path_params(op, ex.api_path or "/") if any(where == "path" for where, _, _ in rules) else {}
+    segments = [s for s in (ex.api_path or "/").split("/") if s]
+    positions = _path_positions(op)
     problems, names = [], []
     for where, name, rule in rules:
-        value = in_path.get(name) if where == "path" else ex.query.get(name)
-        broken = _violation(value, rule) if value is not None else None
+        if where == "path":
+            index = positions.get(name, len(segments))
+            value = segments[index] if index < len(segments) else None
+            value = unquote(value) if value is not None and "%" in value else value
+        else:
+            value = ex.query.get(name)
+        broken = _violation(value, rule) if value is not None and not _plainly_valid(value, rule) else None
         if broken:
             problems.append(Phrase(broken, {"name": name, "value": repr(_shown(value)), "where": where,
                                             "pattern": rule.get("pattern"), "length": len(value),

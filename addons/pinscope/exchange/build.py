@@ -152,7 +152,8 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     """Build the Exchange for a flow (request only, or request and response).
 
     `before`: this flow's request-phase Exchange, given only while its request is unchanged (see
-    `unchanged()`); its request fields are reused rather than read again. `answered=False`: the
+    `unchanged()`): it is completed with the answer and returned (its request fields are not read
+    again; what it cached without the answer is dropped). `answered=False`: the
     request phase, which reads the request alone even when the flow already holds an answer (a
     replayed flow, or one another addon answered in its request hook; the response hook follows).
     """
@@ -164,11 +165,10 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
         resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
     if before is None:
         fields = _request_fields(req)
-    else:  # the request phase's fields and request-only caches, as they are (a dict copy, not a rebuild)
-        fields = before.__dict__.copy()
+    else:  # the request phase's Exchange, completed: its fields and request-only caches as they are
+        fields = before.__dict__
         for name in Exchange.RESPONSE_CACHES:  # computed without the answer: they must be computed again
             fields.pop(name, None)
-        fields["request_headers"] = before.request_headers.copy()  # the addon adds to it
         if before.unread:
             fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
     resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
@@ -190,7 +190,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
         grant=grant,
         error=error,
     )
-    return Exchange(fields)
+    return before if before is not None else Exchange(fields)
 
 
 def _proxy_made(req: http.Request, resp: http.Response) -> str | None:
