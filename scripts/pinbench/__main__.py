@@ -24,7 +24,7 @@ def run_inproc(quick: bool) -> tuple[list[Figure], object]:
     costs = inproc.measure(SIZES["inproc"][quick])
     pin, other = costs["pinterest"], costs["other"]
     return [
-        Figure("detection, Pinterest flow, median", pin.median_us, "us", "<", 50, f"{pin.flows} flows"),
+        Figure("detection, Pinterest flow, median", pin.median_us, "us", "<=", 40, f"{pin.flows} flows"),  # issue 11
         Figure("detection, Pinterest flow, p99", pin.p99_us, "us", None, None, ""),
         Figure("detection, other flow, median", other.median_us, "us", "<", 5, f"{other.flows} flows"),
         Figure("detection, other flow, p99", other.p99_us, "us", None, None, ""),
@@ -36,7 +36,7 @@ def run_live(quick: bool) -> tuple[list[Figure], object]:
     rates = lambda runs: ", ".join(f"{r.rate:.0f}" for r in runs)  # noqa: E731
     note = (f"{result.generator}; req/s plain [{rates(result.plain)}], with pinscope [{rates(result.pinscope)}]; "
             f"{min(r.requests for r in result.plain + result.pinscope)}+ requests per run")
-    return [Figure("live throughput, with / without pinscope", result.ratio, "x", ">=", 0.97, note)], result
+    return [Figure("live throughput, with / without pinscope", result.ratio, "x", ">=", 0.93, note)], result  # issue 11
 
 
 def run_offline(quick: bool) -> tuple[list[Figure], object]:
