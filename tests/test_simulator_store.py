@@ -44,6 +44,14 @@ def test_store_pages_evicts_and_copies() -> None:
     assert read_bookmark(make_bookmark(7)) == 7
 
 
+def test_the_store_remembers_a_bounded_number_of_users() -> None:
+    store, where = Store(spaces=2), ("/boards", ())
+    for user in ("a", "b", "c"):  # `/_sim/token` mints a token for any user name
+        store.put(("production", user), where, "1", {"id": "1", "owner": user})
+    assert store.get(("production", "a"), where, "1") is None  # the oldest user's objects went first
+    assert store.get(("production", "c"), where, "1") == {"id": "1", "owner": "c"}
+
+
 def test_board_round_trip(http: httpx.Client) -> None:
     seeded = http.get("/v5/boards").json()["items"]
     made = http.post("/v5/boards", json={"name": "Spring", "description": "d"})

@@ -20,6 +20,7 @@ SpaceKey = tuple[str, str]  # (environment, user)
 Obj = dict[str, Any]
 
 MAX_OBJECTS = 5_000  # per (environment, user); the oldest object goes first
+MAX_SPACES = 100  # (environment, user) pairs remembered (`/_sim/token` mints any user); the oldest goes first
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 250  # [spec query_page_size]
 MAX_BOOKMARK = 32  # characters read from a `bookmark` parameter
 
@@ -35,13 +36,18 @@ class _Space:
 class Store:
     """Objects by scope and id, for every (environment, user)."""
 
-    def __init__(self, cap: int = MAX_OBJECTS) -> None:
+    def __init__(self, cap: int = MAX_OBJECTS, spaces: int = MAX_SPACES) -> None:
         self.cap = cap
+        self.max_spaces = spaces
         self._lock = threading.Lock()
         self._spaces: dict[SpaceKey, _Space] = {}
 
     def _space(self, key: SpaceKey, seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None) -> _Space:
-        space = self._spaces.setdefault(key, _Space())
+        space = self._spaces.get(key)
+        if space is None:
+            while len(self._spaces) >= self.max_spaces:
+                del self._spaces[next(iter(self._spaces))]
+            space = self._spaces[key] = _Space()
         if not space.seeded and seed is not None:
             space.seeded = True  # the base layer is read once per space, lazily
             for scope, obj_id, obj in seed():
