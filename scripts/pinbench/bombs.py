@@ -27,7 +27,7 @@ import brotli
 from backports import zstd
 
 from pinbench.lagprobe import LAG_HOST
-from pinbench.live import LOCALHOST, _wait_listening, free_port, reverse_proxy_command
+from pinbench.live import LOCALHOST, _wait_listening, free_port, reverse_proxy_command, stop
 
 GIB = 1 << 30
 ADDRESS_SPACE = 2 << 30
@@ -109,12 +109,7 @@ def mitmdump(upstream_port: int, with_pinscope: bool, workdir: Path) -> Iterator
         _wait_listening(port, proc, "mitmdump")
         yield port, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 15)
 
 
 def fetch(port: int, host: str, path: str) -> tuple[str | None, bytes]:

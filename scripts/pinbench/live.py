@@ -57,6 +57,16 @@ def _wait_listening(port: int, proc: subprocess.Popen, what: str) -> None:
     raise RuntimeError(f"{what} did not listen on {LOCALHOST}:{port} within {START_TIMEOUT:.0f} s")
 
 
+def stop(proc: subprocess.Popen, timeout: float) -> None:
+    """End a child process: asked first, killed if it has not gone within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def upstream(workdir: Path) -> Iterator[int]:
     """The local HTTPS upstream (a child process); yields its port."""

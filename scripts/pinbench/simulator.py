@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from pinbench.live import stop
 from pinscope.simulator import SimConfig, Simulator
 from pinscope.simulator.wire import SimRequest
 
@@ -151,12 +152,7 @@ def simulate() -> Iterator[int]:
             raise RuntimeError(f"pinscope simulate did not say where it listens: {line!r}")
         yield int(found.group(1))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 10)
 
 
 def _http_call(port: int) -> Call:
