@@ -16,6 +16,7 @@ logger = logging.getLogger("pinscope")
 FINDINGS_KEY = "pinscope"  # flow.metadata key: list of RenderedFinding.as_dict()
 CONTEXT_KEY = "pinscope_context"  # flow.metadata key: operation, scopes, category, sandbox, token
 MARKERS = {severity.marker: severity for severity in Severity}
+SEVERITIES = {severity.value: severity for severity in Severity}  # Severity(value), without the enum's call
 
 
 def comment_line(finding: RenderedFinding) -> str:
@@ -71,7 +72,7 @@ def stored_findings(flow: http.HTTPFlow) -> list[RenderedFinding]:
     out: list[RenderedFinding] = []
     for item in flow.metadata.get(FINDINGS_KEY) or []:
         try:
-            out.append(RenderedFinding(**{**item, "severity": Severity(item["severity"])}))
+            out.append(RenderedFinding(**{**item, "severity": SEVERITIES[item["severity"]]}))
         except (TypeError, KeyError, ValueError):
             logger.debug("pinscope: ignoring malformed finding in flow metadata: %s", clean(repr(item)))
     return out

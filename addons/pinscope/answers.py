@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -86,6 +86,9 @@ class TableFile(BaseModel):
     answer: list[Row]
 
 
+MAX_CODES_INDEXED = 1024  # (status, code) pairs whose rows AnswerTable remembers
+
+
 class Facts:
     """What a row may ask about an answer; the caller supplies how each fact is computed."""
 
@@ -111,13 +114,26 @@ class AnswerTable:
     rows: tuple[Row, ...]
     messages: dict[str, re.Pattern[str]]
     by_status: dict[int, tuple[Row, ...]]
+    # (status, code) -> the status's rows that may name that code, in order; filled as answers arrive
+    _by_code: dict[tuple[int, int | None], tuple[Row, ...]] = field(default_factory=dict, compare=False)
 
     def diagnose(self, facts: Facts) -> Row | None:
         """The row explaining this answer, or None (then: pinterest-error)."""
-        for row in self.by_status.get(facts.status, ()):
+        for row in self._rows_for(facts.status, facts.code):
             if self._matches(row.when, facts):
                 return row
         return None
+
+    def _rows_for(self, status: int, code: int | None) -> tuple[Row, ...]:
+        """by_status[status] without the rows that ask for another code (codes come from traffic: bounded)."""
+        key = (status, code)
+        rows = self._by_code.get(key)
+        if rows is None:
+            if len(self._by_code) >= MAX_CODES_INDEXED:
+                self._by_code.clear()
+            rows = self._by_code[key] = tuple(r for r in self.by_status.get(status, ())
+                                              if r.when.code is None or code in r.when.code)
+        return rows
 
     def _matches(self, when: When, facts: Facts) -> bool:
         if (when.api == "retired") != facts.retired:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pinscope.rulebook import Rule, Severity
+from pinscope.rulebook import Rule, Severity, lenient
 from pinscope.masking import KnownSecrets
 from pinscope.untrusted import Clean, clean
 
@@ -67,7 +67,7 @@ def render(finding: Finding, rule: Rule, known: KnownSecrets | None = None) -> R
     This is why a detector cannot put raw traffic text into a finding: every string parameter is
     masked, stripped of control characters and capped here, whatever its source.
     """
-    params = {name: _value(value, rule, known) for name, value in finding.params.items()}
+    params = lenient({name: _value(value, rule, known) for name, value in finding.params.items()})
     return RenderedFinding(
         rule=rule.id,
         severity=rule.severity,

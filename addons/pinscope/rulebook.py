@@ -112,8 +112,9 @@ class Rule(BaseModel):
 
     def render(self, table: str, variant: str, params: dict[str, object]) -> str:
         """Fill a template; a missing parameter shows as `{name}` rather than failing."""
-        templates = {"message": self.message, "essence": self.essence}.get(table, self.fix)
-        return templates.get(variant, templates["default"]).format_map(_Lenient(params))
+        templates = self.message if table == "message" else self.essence if table == "essence" else self.fix
+        lenient = params if isinstance(params, _Lenient) else _Lenient(params)  # render() passes one: no copy
+        return templates.get(variant, templates["default"]).format_map(lenient)
 
 
 class SharedPhrases(BaseModel):
@@ -135,6 +136,11 @@ def _parsed(templates: dict[str, str]) -> dict[str, str]:
     for text in templates.values():
         list(string.Formatter().parse(text))
     return templates
+
+
+def lenient(params: dict[str, object]) -> dict[str, object]:
+    """Parameters for Rule.render() that several templates can share (copied once, not per template)."""
+    return _Lenient(params)
 
 
 class _Lenient(dict):
