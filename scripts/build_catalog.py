@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
-from spec_tool import run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+from spec_tool import ROOT, operations, parameters, run  # a sibling: scripts/ is on sys.path when run
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "rules" / "endpoints.json"
-METHODS = ("get", "post", "put", "patch", "delete")
 OAUTH_SCHEMES = ("pinterest_oauth2", "client_credentials")
 # Spec descriptions mark limited operations in prose; these phrases are how they say it.
 BETA_MARKERS = re.compile(
@@ -27,7 +24,7 @@ BETA_MARKERS = re.compile(
 )
 
 
-def operation_row(method: str, path: str, op: dict, shared_params: dict) -> dict:
+def operation_row(method: str, path: str, op: dict, spec: dict) -> dict:
     """The catalogue entry for one operation."""
     scope_sets: list[list[str]] = []
     schemes: list[str] = []
@@ -50,16 +47,14 @@ def operation_row(method: str, path: str, op: dict, shared_params: dict) -> dict
         "sandbox": op.get("x-sandbox") == "enabled",
         "beta": bool(BETA_MARKERS.search(prose)),
         "deprecated": bool(op.get("deprecated", False)),
-        "param_rules": _param_rules(op, shared_params),
+        "param_rules": _param_rules(op, spec),
     }
 
 
-def _param_rules(op: dict, shared_params: dict) -> dict[str, dict]:
+def _param_rules(op: dict, spec: dict) -> dict[str, dict]:
     """Path and query parameter constraints (pattern, maxLength) the spec declares, by `in:name`."""
     out: dict[str, dict] = {}
-    for param in op.get("parameters", []):
-        if "$ref" in param:
-            param = shared_params.get(param["$ref"].rsplit("/", 1)[-1], {})
+    for param in parameters(op, spec):
         if param.get("in") not in ("path", "query"):
             continue
         schema = param.get("schema", {})
@@ -71,13 +66,7 @@ def _param_rules(op: dict, shared_params: dict) -> dict[str, dict]:
 
 def build(spec: dict) -> dict:
     """The whole catalogue document."""
-    shared_params = spec.get("components", {}).get("parameters", {})
-    rows = [
-        operation_row(method, path, op, shared_params)
-        for path, item in spec["paths"].items()
-        for method, op in item.items()
-        if method in METHODS
-    ]
+    rows = [operation_row(method, path, op, spec) for path, method, op in operations(spec)]
     return {
         "generated_by": "scripts/build_catalog.py from Pinterest's OpenAPI spec (MIT); do not edit",
         "spec_version": spec["info"]["version"],

@@ -17,14 +17,10 @@ import json
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
-from spec_tool import keyed_lines, run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+from spec_tool import REF, ROOT, keyed_lines, operations, parameters, run  # a sibling: scripts/ is on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "rules" / "request_schemas.json"
-METHODS = ("get", "post", "put", "patch", "delete")
-REF = "#/components/schemas/"
 # Validation keywords copied as they are; everything else (prose, examples, format, default) is not.
 KEPT = ("type", "enum", "const", "pattern", "minItems", "maxItems", "minLength", "maxLength",
         "minimum", "maximum", "minProperties", "maxProperties", "uniqueItems", "multipleOf")
@@ -97,12 +93,10 @@ def _compiles(pattern: str) -> bool:
         return False
 
 
-def operation_entry(op: dict, shared_params: dict, refs: Counter) -> dict:
+def operation_entry(op: dict, spec: dict, refs: Counter) -> dict:
     """Path, query and body schemas of one operation (only the parts it has)."""
     entry: dict = {}
-    for param in op.get("parameters", []):
-        if "$ref" in param:
-            param = shared_params[param["$ref"].rsplit("/", 1)[-1]]
+    for param in parameters(op, spec):
         where = param.get("in")
         if where not in ("path", "query"):
             continue
@@ -117,11 +111,9 @@ def operation_entry(op: dict, shared_params: dict, refs: Counter) -> dict:
 
 def build(spec: dict) -> dict:
     """The whole document: operations by id, then the shared components."""
-    shared_params = spec.get("components", {}).get("parameters", {})
     components = spec["components"]["schemas"]
     refs: Counter = Counter()
-    operations = {op["operationId"]: operation_entry(op, shared_params, refs)
-                  for item in spec["paths"].values() for method, op in item.items() if method in METHODS}
+    by_id = {op["operationId"]: operation_entry(op, spec, refs) for _, _, op in operations(spec)}
     defs: dict[str, dict] = {}
     todo = list(refs)
     while todo:  # the components the operations reach, and the ones those reach
@@ -130,10 +122,10 @@ def build(spec: dict) -> dict:
             before = set(refs)
             defs[name] = convert(components[name], refs)
             todo.extend(set(refs) - before)
-    _inline_single_use(operations, defs, refs)
+    _inline_single_use(by_id, defs, refs)
     return {"generated_by": "scripts/build_request_schemas.py from Pinterest's OpenAPI spec (MIT); do not edit",
             "spec_version": spec["info"]["version"], "dialect": "https://json-schema.org/draft/2020-12/schema",
-            "operations": operations, "$defs": dict(sorted(defs.items()))}
+            "operations": by_id, "$defs": dict(sorted(defs.items()))}
 
 
 def _inline_single_use(operations: dict, defs: dict, refs: Counter) -> None:

@@ -18,14 +18,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
-from spec_tool import keyed_lines, run  # a sibling: scripts/ is on sys.path when run (tests/scripts.py adds it)
+from spec_tool import REF, ROOT, keyed_lines, operations, run  # a sibling: scripts/ is on sys.path when run
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "rules" / "response_examples.json"
-METHODS = ("get", "post", "put", "patch", "delete")
-REF = "#/components/schemas/"
 MAX_DEPTH = 8  # deeper optional structure adds size, not fidelity
 FORMATS = {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "uri": "https://example.com/",
            "url": "https://example.com/", "email": "user@example.com", "uuid": "00000000-0000-4000-8000-000000000000",
@@ -177,10 +173,9 @@ def build(spec: dict) -> dict:
     """The whole document: one entry per operation id."""
     components = spec["components"]["schemas"]
     synth, full = Synth(components), Synth(components, lean=False)
-    operations = {op["operationId"]: operation_entry(method, op, synth, full)
-                  for item in spec["paths"].values() for method, op in item.items() if method in METHODS}
+    by_id = {op["operationId"]: operation_entry(method, op, synth, full) for _, method, op in operations(spec)}
     return {"generated_by": "scripts/build_response_examples.py from Pinterest's OpenAPI spec (MIT); do not edit",
-            "spec_version": spec["info"]["version"], "operations": operations}
+            "spec_version": spec["info"]["version"], "operations": by_id}
 
 
 def render(doc: dict) -> str:

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest" / "openapi-5.23.0.json"
+METHODS = ("get", "post", "put", "patch", "delete")
+REF = "#/components/schemas/"  # how a schema names a shared component
+
+
+def operations(spec: dict) -> Iterator[tuple[str, str, dict]]:
+    """(path, method, operation object) for every operation of the spec, in the spec's order."""
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                yield path, method, op
+
+
+def parameters(op: dict, spec: dict) -> list[dict]:
+    """An operation's parameters, a shared one (`$ref` to components.parameters) resolved ({} if missing)."""
+    shared = spec.get("components", {}).get("parameters", {})
+    return [shared.get(p["$ref"].rsplit("/", 1)[-1], {}) if "$ref" in p else p for p in op.get("parameters", [])]
 
 
 def keyed_lines(table: dict) -> str:

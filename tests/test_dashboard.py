@@ -6,7 +6,8 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from mitmproxy import exceptions
@@ -51,6 +52,16 @@ def serve(engine: Engine, clock: Clock, web_url: str | None = None) -> Dashboard
     return Dashboard(Frames(lambda: live_frame(engine.session, engine.catalog, web_url), clock=clock))
 
 
+@contextmanager
+def running(dashboard: Dashboard) -> Iterator[str]:
+    """Serve `dashboard` on a free loopback port for the block; its URL, token included."""
+    url = dashboard.start("127.0.0.1", 0)
+    try:
+        yield url
+    finally:
+        dashboard.stop()
+
+
 def on_loop(test: Callable[[], Awaitable[None]]) -> None:
     """Run one async test body on a fresh asyncio loop (tornado runs on it, as under mitmproxy)."""
     asyncio.run(test())
@@ -67,8 +78,7 @@ def base(url: str) -> str:
 def test_the_token_is_required_and_the_page_is_locked_down() -> None:
     async def body() -> None:
         dashboard = serve(Engine(), Clock())
-        url = dashboard.start("127.0.0.1", 0)
-        try:
+        with running(dashboard) as url:
             assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", url)
             for wrong in ("", "?token=", "?token=0000", "?token=%C3%A9t%C3%A9", f"?token={dashboard.token}x"):
                 for path in ("", "live"):
@@ -85,8 +95,6 @@ def test_the_token_is_required_and_the_page_is_locked_down() -> None:
             assert html.count("<script") == 1 and f"<script>{SCRIPT}</script>" in html
             assert not re.search(r"<[^>]*\son\w+\s*=", html, flags=re.I)  # no inline handlers
             assert "http://" not in SCRIPT and "https://" not in SCRIPT  # polls its own origin only
-        finally:
-            dashboard.stop()
 
     on_loop(body)
 
@@ -95,8 +103,7 @@ def test_a_new_finding_shows_once_the_second_is_over() -> None:
     async def body() -> None:
         engine, clock = Engine(), Clock()
         dashboard = serve(engine, clock)
-        url = dashboard.start("127.0.0.1", 0)
-        try:
+        with running(dashboard) as url:
             first = json.loads((await get(base(url) + f"live?token={dashboard.token}")).body)
             assert "No findings" in first["main"]
             unchanged = await get(base(url) + f"live?token={dashboard.token}&since={first['version']}")
@@ -107,8 +114,6 @@ def test_a_new_finding_shows_once_the_second_is_over() -> None:
             second = json.loads((await get(base(url) + since)).body)
             assert second["version"] != first["version"] and 'id="rule-insufficient-scope"' in second["main"]
             assert ACCESS not in second["main"]  # the report's model: tokens by label only
-        finally:
-            dashboard.stop()
 
     on_loop(body)
 
@@ -117,8 +122,7 @@ def test_the_report_is_built_at_most_once_a_second_however_many_poll() -> None:
     async def body() -> None:
         engine, clock = Engine(), Clock()
         dashboard = serve(engine, clock)
-        url = dashboard.start("127.0.0.1", 0)
-        try:
+        with running(dashboard) as url:
             live = base(url) + f"live?token={dashboard.token}"
             answers = await asyncio.gather(*(get(u) for u in [url, live] * 20))
             assert {a.code for a in answers} == {200} and dashboard.frames.builds == 1
@@ -130,8 +134,6 @@ def test_the_report_is_built_at_most_once_a_second_however_many_poll() -> None:
             answers = await asyncio.gather(*(get(live) for _ in range(10)))
             assert dashboard.frames.builds == 2
             assert all("rule-insufficient-scope" in a.body.decode() for a in answers)
-        finally:
-            dashboard.stop()
 
     on_loop(body)
 

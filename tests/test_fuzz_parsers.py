@@ -8,8 +8,9 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pinscope.masking import mask_secrets as mask_url_secrets
 from pinscope.ratelimit import MAX_VALUE, parse_limit, parse_ratelimit
-from pinscope.redact import mask_pairs, mask_query, mask_url_secrets, masked_query
+from pinscope.redact import mask_pairs, mask_query, masked_query
 from pinscope.tokens import TOKEN_IN_TEXT, parse_authorization
 from tests.flowkit import APP_SECRET, AUTH_CODE
 from tests.test_fuzz_strategies import AUTHORIZATIONS, FUZZ, RATE_VALUES, TOKENS, secret_free

@@ -51,14 +51,11 @@ def _operations_with_validators():
     build = load_script("build_request_schemas")
     refs: Counter = Counter()
     defs = {name: build.convert(schema, refs) for name, schema in spec["components"]["schemas"].items()}
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            if method not in build.METHODS:
-                continue
-            content = op["responses"][str(operations()[op["operationId"]]["status"])].get("content", {})
-            if "schema" in content.get("application/json", {}):
-                schema = build.convert(content["application/json"]["schema"], refs)
-                yield method, path, op, Draft202012Validator({**schema, "$defs": defs})
+    for path, method, op in load_script("spec_tool").operations(spec):
+        content = op["responses"][str(operations()[op["operationId"]]["status"])].get("content", {})
+        if "schema" in content.get("application/json", {}):
+            schema = build.convert(content["application/json"]["schema"], refs)
+            yield method, path, op, Draft202012Validator({**schema, "$defs": defs})
 
 
 @needs_spec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -9,7 +10,7 @@ from mitmproxy import http
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from pinscope.capture import Capture, CaptureError, describe, open_capture
+from pinscope.capture import Capture, describe, open_capture
 from pinscope.detectors import Settings
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow, is_plumbing
@@ -22,22 +23,31 @@ class FlowError(Exception):
     """One flow could not be analysed; the message is one line (`Type: cleaned message`)."""
 
 
+@contextlib.contextmanager
+def one_flow() -> Iterator[None]:
+    """Whatever analysing (or exporting) one flow raises becomes FlowError, except a bug's NameError/ImportError.
+
+    Any exception: a flow file's state is rebuilt by mitmproxy without type checks, so a flow can
+    load with a dict for an id or a str for a status and fail only here. It is the same user error
+    as an unreadable flow, and must not end in a traceback.
+    """
+    try:
+        yield
+    except (NameError, ImportError):  # never caused by data: a bug, shown as one (cli.main)
+        raise
+    except Exception as err:  # noqa: BLE001
+        log.debug("a flow could not be analysed", exc_info=True)
+        raise FlowError(describe(err)) from err
+
+
 def analyze_flows(engine: Engine, flows: Iterable[http.HTTPFlow]) -> int:
     """Analyze each HTTP flow in order; the number of flows analyzed. FlowError when one fails."""
     count = 0
     for flow in flows:
         if is_plumbing(flow.request):  # the demo's simulator plumbing, as live leaves it out
             continue
-        # Any exception: a flow file's state is rebuilt by mitmproxy without type checks, so a flow
-        # can load with a dict for an id or a str for a status and fail only here. It is the same
-        # user error as an unreadable flow, and must not end in a traceback.
-        try:
+        with one_flow():
             engine.analyze(from_flow(flow))
-        except (NameError, ImportError):  # never caused by data: a bug, shown as one (cli.main)
-            raise
-        except Exception as err:  # noqa: BLE001
-            log.debug("flow %d could not be analysed", count, exc_info=True)
-            raise FlowError(describe(err)) from err
         count += 1
     return count
 
@@ -48,8 +58,7 @@ def analyze_capture(capture: Capture, engine: Engine, console: Console | None = 
     try:
         return _analyze(capture, engine, console, progress_min_bytes)
     except FlowError as err:
-        what = "HAR entry" if capture.format == "har" else "flow"
-        raise CaptureError(f"capture {capture.path}: {what} {capture.index} cannot be analysed ({err})") from err
+        raise capture.unanalysable(err) from err
 
 
 def _analyze(capture: Capture, engine: Engine, console: Console | None, progress_min_bytes: int) -> int:

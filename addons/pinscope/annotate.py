@@ -8,7 +8,7 @@ from mitmproxy import http
 
 from pinscope.catalog import Match, Operation, per_operation
 from pinscope.exchange import Exchange
-from pinscope.findings import RenderedFinding, worst
+from pinscope.findings import RenderedFinding, replaced, worst
 from pinscope.rulebook import Severity
 from pinscope.untrusted import clean
 
@@ -36,7 +36,7 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
     """
     if not findings:
         return False
-    gone = {rule for f in findings for rule in f.replaces}
+    gone = replaced(findings)
     previous = {comment_line(f) for f in stored_findings(flow)} if gone else set()
     changed = _withdraw(flow, gone) if gone else False
     changed |= _add_metadata(flow, [f.as_dict() for f in findings])
@@ -105,7 +105,7 @@ def _add_metadata(flow: http.HTTPFlow, items: list[dict[str, str | None]]) -> bo
     return True
 
 
-def _withdraw(flow: http.HTTPFlow, rules: set[str]) -> bool:
+def _withdraw(flow: http.HTTPFlow, rules: frozenset[str]) -> bool:
     """Remove findings of these rules from metadata["pinscope"]."""
     stored = list(flow.metadata.get(FINDINGS_KEY) or [])
     kept = [item for item in stored if not (isinstance(item, dict) and item.get("rule") in rules)]

@@ -9,17 +9,16 @@ are asked for only when a row needs them (see detectors/evidence.py).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pinscope.paths import rules_dir
-from pinscope.rulebook import Rule, RuleFileError, default_rules
+from pinscope.rulebook import Rule, RuleFileError, default_rules, load_data
 
 FALLBACK_RULE = "pinterest-error"  # an error answer no row explains
 STATUS_CLASSES = {"4xx": range(400, 500), "5xx": range(500, 600), "error": range(400, 600)}
@@ -151,18 +150,11 @@ class AnswerTable:
 
 def load_table(path: Path, rules: dict[str, Rule]) -> AnswerTable:
     """Read and check the table; RuleFileError names the file and what is wrong."""
-    try:
-        table = TableFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise RuleFileError(f"{path}: {err}") from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise RuleFileError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    table = load_data(path, TableFile)
     _check(path, table, rules)
     rows = tuple(sorted(table.answer, key=lambda r: -r.precedence))
     by_status = {status: tuple(r for r in rows if status in r.when.statuses()) for status in range(400, 600)}
-    messages = {name: re.compile(pattern) for name, pattern in table.messages.items()}
-    return AnswerTable(rows, messages, by_status)
+    return AnswerTable(rows, _messages(path, table.messages), by_status)
 
 
 def _check(path: Path, table: TableFile, rules: dict[str, Rule]) -> None:
@@ -182,11 +174,17 @@ def _check(path: Path, table: TableFile, rules: dict[str, Rule]) -> None:
         for fact in row.when.evidence:
             if fact.startswith(PREDICTED) and fact.removeprefix(PREDICTED) not in rules:
                 raise RuleFileError(f"{where}: no rule file for {fact!r}")
-    for name, pattern in table.messages.items():
+
+
+def _messages(path: Path, messages: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """The message classes compiled; RuleFileError names one Python cannot compile."""
+    compiled = {}
+    for name, pattern in messages.items():
         try:
-            re.compile(pattern)
+            compiled[name] = re.compile(pattern)
         except re.error as err:
             raise RuleFileError(f"{path}: messages.{name}: {err}") from None
+    return compiled
 
 
 @cache

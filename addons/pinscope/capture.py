@@ -80,6 +80,11 @@ class Capture:
             raise CaptureError(f"capture {self.path}: cannot read: {err.strerror or err}") from None
         self.done = self.total
 
+    def unanalysable(self, err: Exception) -> CaptureError:
+        """The CaptureError for a flow that was read but could not be analysed: the one read last."""
+        what = "HAR entry" if self.format == "har" else "flow"
+        return CaptureError(f"capture {self.path}: {what} {self.index} cannot be analysed ({err})")
+
     def _mitm(self, fo: BufferedReader) -> Iterator[http.HTTPFlow]:
         stream = iter(io.FlowReader(fo).stream())
         index = 0
@@ -140,6 +145,19 @@ def describe(err: BaseException) -> str:
     lines = str(err).strip().splitlines()
     text = clean(lines[0][:200]) if lines else ""
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file: the same inode (links, symlinks) or the same resolved path."""
+    a, b = Path(first).expanduser(), Path(second).expanduser()
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        pass
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symlink loop names no file pinscope could read or write
+        return False
 
 
 def open_capture(path: str | os.PathLike[str]) -> Capture:

@@ -79,12 +79,16 @@ def system_store(env: Mapping[str, str]) -> list[Path]:
     return [path for path in dict.fromkeys(files) if path.is_file()]
 
 
-def _named(env: Mapping[str, str], *names: str) -> tuple[str, Path] | None:
-    """The first of these variables that is set, with the file it names."""
-    for name in names:
-        if env.get(name):
-            return name, Path(env[name]).expanduser()
-    return None
+def _named_bundle(tool: str, der: bytes, env: Mapping[str, str], variables: tuple[str, ...],
+                  fix: str) -> Check | None:
+    """Whether the bundle the first of `variables` set names holds the CA; None when none is set."""
+    name = next((name for name in variables if env.get(name)), None)
+    if name is None:
+        return None
+    path = Path(env[name]).expanduser()
+    if in_bundle(der, [path]):
+        return Check("OK", tool, f"{name} names a bundle holding the CA")
+    return Check("WARN", tool, f"{name}={path} does not hold the CA", fix)
 
 
 def trust_checks(der: bytes, ca: Path, env: Mapping[str, str],
@@ -105,12 +109,9 @@ def trust_checks(der: bytes, ca: Path, env: Mapping[str, str],
 
 def _certifi(der: bytes, ca: Path, env: Mapping[str, str]) -> Check:
     fix = f"export REQUESTS_CA_BUNDLE={ca} (requests) and SSL_CERT_FILE={ca} (httpx)"
-    named = _named(env, "REQUESTS_CA_BUNDLE")
-    if named:
-        name, path = named
-        if in_bundle(der, [path]):
-            return Check("OK", "certifi / requests", f"{name} names a bundle holding the CA")
-        return Check("WARN", "certifi / requests", f"{name}={path} does not hold the CA", fix)
+    named = _named_bundle("certifi / requests", der, env, ("REQUESTS_CA_BUNDLE",), fix)
+    if named is not None:
+        return named
     try:
         import certifi
     except ImportError:
@@ -125,12 +126,9 @@ def _client(tool: str, der: bytes, ca: Path, env: Mapping[str, str], which: Call
     """A command-line client found on PATH, trusting the CA through one of `variables` (or `system`)."""
     if which(tool) is None:
         return Check("OK", tool, f"{tool} is not on PATH: nothing to check")
-    named = _named(env, *variables)
-    if named:
-        name, path = named
-        if in_bundle(der, [path]):
-            return Check("OK", tool, f"{name} names a bundle holding the CA")
-        return Check("WARN", tool, f"{name}={path} does not hold the CA", fix)
+    named = _named_bundle(tool, der, env, variables, fix)
+    if named is not None:
+        return named
     if system:
         return Check("OK", tool, "trusts the CA through the system store")
     return Check("WARN", tool, f"none of {', '.join(variables)} is set: {tool} does not trust the CA", fix)

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from pinscope.catalog import Catalog, Match, default_catalog
 from pinscope.detectors import ALL, Context, Detector, Settings
 from pinscope.exchange import Exchange
-from pinscope.findings import Finding, RenderedFinding, render
+from pinscope.findings import Finding, RenderedFinding, render, replaced
 from pinscope.pinterest import CURRENT_VERSION
 from pinscope.rulebook import Rule, Severity, default_rules
 from pinscope.session import Session
@@ -21,9 +21,9 @@ logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
 MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
 MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
-MATCH_CACHE = 1024
+MATCH_CACHE = 1024  # (method, path shape) -> Match entries kept
 NOTHING_PREDICTED: Mapping[str, Finding] = MappingProxyType({})  # read-only: shared by every flow
-NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # (method, api path) -> Match entries kept; each flow asks up to four times
+NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # an id segment: paths differing only there share a Match
 
 
 class Engine:
@@ -94,7 +94,7 @@ class Engine:
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Request-phase findings (before the response exists)."""
-        return self._run(ex, "request", now)
+        return self._run(ex, "request", now, self.match(ex))
 
     def on_response(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
         """Response-phase findings; then the exchange is folded into the session.
@@ -102,8 +102,9 @@ class Engine:
         A finding that confirms a request-phase one (`replaces`) takes its place in the session;
         the caller removes the replaced ones from what it showed (see replaced()).
         """
-        findings = self._run(ex, "response", now)
-        self.session.observe(ex, (self.match(ex) or Match(None, False)).operation)
+        match = self.match(ex)
+        findings = self._run(ex, "response", now, match)
+        self.session.observe(ex, match.operation if match is not None else None)
         return findings
 
     def analyze(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
@@ -113,11 +114,11 @@ class Engine:
         gone = replaced(after)
         return [f for f in before if f.rule not in gone] + after
 
-    def _run(self, ex: Exchange, phase: str, now: float | None) -> list[RenderedFinding]:
+    def _run(self, ex: Exchange, phase: str, now: float | None, match: Match | None) -> list[RenderedFinding]:
         from_header = _header_silence(ex)
         silenced = self.settings.silence | from_header if from_header else self.settings.silence
         predicted = self._predicted.pop(ex.flow_id, NOTHING_PREDICTED) if phase == "response" else NOTHING_PREDICTED
-        ctx = Context(self.catalog, self.match(ex), self.session, ex.timestamp if now is None else now,
+        ctx = Context(self.catalog, match, self.session, ex.timestamp if now is None else now,
                       self.settings, silenced, predicted, retired=is_retired(ex))
         self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
         rendered: list[RenderedFinding] = []
@@ -161,11 +162,6 @@ class Engine:
             self._failed_rules.add(key)
             logger.error("pinscope: detector %s (%s) failed; the flow passes unchanged: %s",
                          detector.name, key, describe_error(err))
-
-
-def replaced(findings: list[RenderedFinding]) -> frozenset[str]:
-    """The request-phase rules these (response-phase) findings replace."""
-    return frozenset(rule for f in findings for rule in f.replaces)
 
 
 def is_retired(ex: Exchange) -> bool:

@@ -96,6 +96,11 @@ def _value(value: object, rule: Rule, known: KnownSecrets | None) -> object:
     return clean(value, known=known)
 
 
+def replaced(findings: list[RenderedFinding]) -> frozenset[str]:
+    """The request-phase rules these (response-phase) findings replace."""
+    return frozenset(rule for f in findings for rule in f.replaces)
+
+
 def worst(findings: list[RenderedFinding]) -> Severity | None:
     """The most severe severity among findings (None when there are none)."""
     return min((f.severity for f in findings), key=lambda s: s.rank, default=None)

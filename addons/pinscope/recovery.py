@@ -17,7 +17,7 @@ from pinscope.untrusted import clean_url
 
 QUICK_RETRY = 0.2  # seconds: a retry sooner than this after the previous attempt did not back off
 HAMMER_AFTER = 2  # quick retries in one chain before retry-without-backoff speaks
-SHORTEST_WINDOW = 1.0  # seconds a 429 without X-RateLimit-Reset holds (as session.py assumes)
+SHORTEST_WINDOW = 1.0  # seconds a 429 without X-RateLimit-Reset holds (session.py assumes it too)
 MAX_OPEN = 1_000  # (token, operation) pairs with an unanswered error; the oldest is forgotten first
 MAX_OPERATIONS = 300  # operations graded (the catalogue has fewer; raw paths of unknown calls are capped)
 MAX_EVIDENCE = 8  # evidence flows kept per operation (a ring: the latest)

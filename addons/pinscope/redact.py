@@ -11,14 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 from pinscope.tokens import TOKEN_IN_TEXT, Credential, classify_token, fingerprint, mask
-from pinscope.masking import SECRET_NAME, mask_secrets
+from pinscope.masking import SECRET_NAME
 
 QUERY_TOKEN_FIELDS = frozenset({"access_token", "refresh_token"})
 # A field name that holds a secret, alone or as a word of a longer name (`data[client_secret]`, `x-api-key`).
 # `_` counts as part of a word: `country_code` is no `code`, while `x_api_key` matches from its start.
 SECRET_KEY = re.compile(r"(?<![A-Za-z0-9_])(?:" + SECRET_NAME + r")(?![A-Za-z0-9])", re.IGNORECASE)
-# The cheap pre-filter: the start of a v5 token ("pina_", "pinr.") anywhere in bytes.
-TOKEN_START = re.compile(rb"pin[ar][._]")
 
 Found = tuple[tuple[str, Credential], ...]
 
@@ -76,11 +74,6 @@ def _quote(text: str, safe: str) -> str:
 def mask_tokens(text: str) -> str:
     """`text` with every v5 token in it replaced by its label."""
     return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text) if "pin" in text else text
-
-
-def mask_url_secrets(text: str) -> str:
-    """`text` with every secret shape in it (`?code=…`, `client_secret=…`, tokens) replaced by labels."""
-    return mask_secrets(text)
 
 
 def tokens_in(where: str, text: str) -> Found:

@@ -83,9 +83,7 @@ class Rule(BaseModel):
         """Every template table needs a default, and every template must parse."""
         if "default" not in value:
             raise ValueError("needs a 'default' variant")
-        for text in value.values():
-            list(string.Formatter().parse(text))  # raises ValueError on a broken `{`
-        return value
+        return _parsed(value)
 
     @model_validator(mode="after")
     def _essence_variants_exist(self) -> Rule:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from pinscope.catalog import Operation
 from pinscope.exchange import Environment, Exchange
-from pinscope.findinglog import Example, FindingLog, RuleLog, make_room  # noqa: F401 - re-exported
+from pinscope.findinglog import FindingLog, RuleLog, make_room  # noqa: F401 - RuleLog re-exported
 from pinscope.pinterest import Code
 from pinscope.ratelimit import RateLimitPolicy
-from pinscope.recovery import RecoveryTracker
+from pinscope.recovery import SHORTEST_WINDOW, RecoveryTracker
 from pinscope.tokens import Credential
 from pinscope.masking import KnownSecrets
 from pinscope.untrusted import clean, clean_url
@@ -96,10 +96,6 @@ class Session:
         """Remember the secrets this exchange carried (by length and fingerprint only)."""
         for length, print_ in ex.secrets:
             self.secrets.learn(length, print_)
-
-    def _text(self, value: str | None) -> str | None:
-        """Traffic text as the session keeps it for reports: clean(), with this session's secrets."""
-        return None if value is None else clean(value, known=self.secrets)
 
     def token(self, credential: Credential | None) -> TokenState | None:
         """The state of a known token (None when never seen)."""
@@ -187,7 +183,7 @@ class Session:
         if ex.status is not None and ex.status >= 500:
             stats.server_errors += 1
             if ex.request_id:
-                stats.request_ids.append(self._text(ex.request_id))
+                stats.request_ids.append(clean(ex.request_id, known=self.secrets))  # as reports quote it
         if ex.duration_ms is not None:
             stats.latencies_ms.append(ex.duration_ms)
 
@@ -204,7 +200,7 @@ class Session:
         if ex.status == 429:
             rate.limited += 1
             rate.last_limited_reset_at = rate.reset_at if policy and policy.reset_seconds is not None \
-                else ex.timestamp + 1.0  # no Reset header: assume the shortest (1 s) window
+                else ex.timestamp + SHORTEST_WINDOW  # no Reset header: assume the shortest window
         if policy is not None or ex.status == 429:
             rate.history.append((ex.timestamp, rate.remaining, ex.status == 429))
 

@@ -97,7 +97,6 @@ def describe_error(err: BaseException) -> str:
     return f"{type(err).__name__}: {clean(str(err))}\n{frames}".rstrip()
 
 
-
 def strip_controls(text: str) -> str:
     """`text` without control, zero-width or bidirectional-override characters (line breaks go too)."""
     return _CONTROL.sub("", text)
@@ -106,21 +105,3 @@ def strip_controls(text: str) -> str:
 def clean_url(value: object, known: KnownSecrets | None = None) -> Clean:
     """clean() with the longer cap for URLs."""
     return clean(value, MAX_URL_TEXT_CHARS, known)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

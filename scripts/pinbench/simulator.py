@@ -25,17 +25,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pinbench.live import stop
+from pinbench.live import LOCALHOST, START_TIMEOUT, stop
 from pinscope.simulator import SimConfig, Simulator
 from pinscope.simulator.wire import SimRequest
 
-LOCALHOST = "127.0.0.1"
 RATE_SCALE = 10_000  # quotas far above what a run sends: the figure is the simulator's, not its 429s
 SCOPES = "boards:read,boards:write,pins:read,pins:write,ads:read,ads:write"
 CYCLE = 5  # requests per cycle
 USERS = 100  # each cycle acts for the next user in turn
 TICK = 0.001  # in process: simulated seconds per call (1,000 calls a simulated second among USERS)
-START_TIMEOUT = 30.0
 
 # (method, path, JSON body, bearer token) -> (status, parsed JSON body or None)
 Call = Callable[[str, str, Any, str | None], tuple[int, Any]]

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from pinscope.analyze import analyze_path
+from pinscope.capture import same_file
 from pinscope.commands import CommandError
 from pinscope.console import print_summary
 from pinscope.terminal import Terminal
 from pinscope.detectors import Settings
-from pinscope.report import Report, build_report, check_report_path, write_report
+from pinscope.report import build_report, check_report_path, write_report
 from pinscope.report.ci import check_junit_path, gate_status, write_ci_outputs
 from pinscope.rulebook import Severity, default_rules
 from pinscope.settings import project_settings, with_project_defaults
 
 LEVELS = [s.value for s in Severity]
-FAILED = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,19 +55,6 @@ def silenced(values: list[str]) -> frozenset[str]:
     return ids
 
 
-def same_file(first: str | os.PathLike[str], second: str | os.PathLike[str]) -> bool:
-    """Whether two paths name one file: the same inode (links, symlinks) or the same resolved path."""
-    a, b = Path(first).expanduser(), Path(second).expanduser()
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet): compare where they would be
-        pass
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):  # a symlink loop names no file pinscope could read or write
-        return False
-
-
 def refuse_overwriting(capture: str, reports: list[Path]) -> None:
     """CommandError when a report would replace the capture it is made from."""
     for report in reports:
@@ -94,9 +80,4 @@ def run(args: argparse.Namespace) -> int:
         out.print(f"report written to {written}", highlight=False, markup=False, soft_wrap=True)
     for written in write_ci_outputs(report, junit_path, args.fail_on):  # and GitHub output in Actions
         out.print(f"junit written to {written}", highlight=False, markup=False, soft_wrap=True)
-    return gate(report, args.fail_on)
-
-
-def gate(report: Report, fail_on: str | None) -> int:
-    """FAILED (saying why on standard error) when findings at or above `fail_on` remain, else 0."""
-    return gate_status(report, fail_on)
+    return gate_status(report, args.fail_on)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from pinscope.commands.mitm import (LOCALHOST, SIMULATOR_FLAG, SIMULATOR_HELP, entry_script, launch,
-                                   simulator_args, tool_command, wants_simulator)
-from pinscope.settings import project_settings, proxy_args
+from pinscope.commands.mitm import (LOCALHOST, add_simulator_flag, entry_script, launch, simulator_args,
+                                   tool_args, tool_command)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "(tokens masked), proxy bound to 127.0.0.1. Any other arguments go to mitmdump "
                     "(see `mitmdump --help`), e.g. `pinscope dump -n -r capture.mitm`; "
                     "`--flow-detail 1` adds mitmdump's own line per flow, with raw URLs.")
-    parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
+    add_simulator_flag(parser)
     parser.set_defaults(run=run, passthrough=True)
 
 
@@ -35,9 +33,7 @@ def build_command(extra: list[str], *, simulator: bool = False) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Start mitmdump."""
-    simulator, extra = wants_simulator(args)
-    # pinscope.toml as --set before the user's arguments; an option the user sets is left to them
-    extra = [*proxy_args(project_settings(Path.cwd()), extra), *extra]
+    simulator, extra = tool_args(args)
     command = build_command(extra, simulator=simulator)
     sys.stderr.write("pinscope: starting mitmdump with the pinscope addon; it says where the proxy "
                      "listens once it does. Stop with Ctrl-C.\n")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from argparse import Namespace
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
 import pinscope
 from pinscope.commands import CommandError
 from pinscope.demo import CONTROL_HOST
+from pinscope.settings import project_settings, proxy_args
 
 LOCALHOST = "127.0.0.1"
 
@@ -55,10 +56,22 @@ SIMULATOR_HELP = (f"answer api.pinterest.com and api-sandbox.pinterest.com from 
                   f"POST https://{CONTROL_HOST}/_sim/token (app_id, scope) through the proxy")
 
 
+def add_simulator_flag(parser: ArgumentParser) -> None:
+    """`--simulator`: shared by `web`, `dump` and `run`."""
+    parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
+
+
 def wants_simulator(args: Namespace) -> tuple[bool, list[str]]:
     """(--simulator given, the mitmproxy arguments without it): also after pinscope's `--` separator."""
     extra = list(args.mitmproxy_args)
     return bool(args.simulator) or SIMULATOR_FLAG in extra, [arg for arg in extra if arg != SIMULATOR_FLAG]
+
+
+def tool_args(args: Namespace) -> tuple[bool, list[str]]:
+    """(--simulator given, the arguments for mitmweb/mitmdump): pinscope.toml's `--set`s, then the user's."""
+    simulator, extra = wants_simulator(args)
+    # pinscope.toml before the user's arguments; an option the user sets is left to them
+    return simulator, [*proxy_args(project_settings(Path.cwd()), extra), *extra]
 
 
 PRIVATE_UMASK = 0o077  # what the tool writes (`-w` captures, HAR, reports) holds raw tokens: owner only

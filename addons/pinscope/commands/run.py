@@ -14,14 +14,14 @@ from rich.console import Console
 from rich.text import Text
 
 from pinscope.commands import CommandError
-from pinscope.commands.analyze import add_report_options, gate, silenced
-from pinscope.commands.mitm import SIMULATOR_FLAG, SIMULATOR_HELP
+from pinscope.commands.analyze import add_report_options, silenced
+from pinscope.commands.mitm import add_simulator_flag
 from pinscope.commands.run_child import Forwarder, Stopped
 from pinscope.commands.run_env import NOT_INTERCEPTED, client_env, client_hints, write_bundle
 from pinscope.console import print_summary
 from pinscope.demo import launcher
 from pinscope.report import Report, check_report_path, write_report
-from pinscope.report.ci import check_junit_path, write_ci_outputs
+from pinscope.report.ci import check_junit_path, gate_status, write_ci_outputs
 from pinscope.rulebook import Severity
 from pinscope.settings import project_settings, with_project_defaults
 from pinscope.untrusted import clean
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "ends, print the summary on standard error and exit with COMMAND's status (1 when "
                     "--fail-on finds something and COMMAND succeeded).")
     add_report_options(parser)
-    parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
+    add_simulator_flag(parser)
     parser.add_argument("--set", metavar="OPTION=VALUE", action="append", default=[], dest="mitm_set",
                         help="a mitmproxy or pinscope option for the proxy, e.g. "
                              "--set pinscope_rehearse_scopes=boards:read,pins:read (repeatable)")
@@ -62,7 +62,7 @@ def proxy_options(report: Path, args: argparse.Namespace) -> list[str]:
     options = [f"pinscope_report={report}", f"pinscope_min_severity={Severity(args.min_severity).value}",
                f"pinscope_ratelimit_warn={args.ratelimit_warn}"]
     options += [f"pinscope_silence={rule}" for rule in sorted(silenced(args.silence))]
-    own = getattr(args, "mitm_set", [])
+    own = args.mitm_set
     for option in own:
         if "=" not in option:
             raise CommandError(f"run: --set takes OPTION=VALUE, not {option!r}")
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         out.print(f"report written to {written}", markup=False, soft_wrap=True)
     for written in write_ci_outputs(report, junit_path, args.fail_on):  # and GitHub output in Actions
         out.print(f"junit written to {written}", markup=False, soft_wrap=True)
-    failed = gate(report, args.fail_on)
+    failed = gate_status(report, args.fail_on)  # said on standard error even when COMMAND failed
     return status or failed
 
 

@@ -7,6 +7,8 @@ import ssl
 from collections.abc import Mapping
 from pathlib import Path
 
+from pinscope.capture import same_file
+
 # curl reads only the lower-case http_proxy (the upper-case one could come from a CGI request header),
 # and Python lets a lower-case variable win: set both spellings so an inherited one cannot win.
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy")
@@ -59,7 +61,7 @@ def write_bundle(folder: Path, mitm_ca: Path, environ: Mapping[str, str]) -> Pat
     """Write the system roots, the user's CA files and mitmproxy's CA as one PEM file in `folder`."""
     sources: list[Path] = []
     for path in [system_ca_file(), *user_ca_files(environ), mitm_ca]:
-        if path is not None and all(not _same(path, seen) for seen in sources):
+        if path is not None and all(not same_file(path, seen) for seen in sources):
             sources.append(path)
     parts = [path.read_text(encoding="utf-8", errors="replace").strip() for path in sources]
     bundle = folder / BUNDLE_FILE
@@ -77,10 +79,3 @@ def client_env(environ: Mapping[str, str], proxy_url: str, bundle: Path) -> dict
     env.update({name: str(bundle) for name in CA_VARIABLES})
     env.update(NODE_PROXY)
     return env
-
-
-def _same(first: Path, second: Path) -> bool:
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        return False

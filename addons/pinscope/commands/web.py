@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from pinscope.commands.mitm import (LOCALHOST, SIMULATOR_FLAG, SIMULATOR_HELP, entry_script, launch,
-                                   simulator_args, tool_command, wants_simulator)
-from pinscope.settings import project_settings, proxy_args
+from pinscope.commands.mitm import (LOCALHOST, add_simulator_flag, entry_script, launch, simulator_args,
+                                   tool_args, tool_command)
 
 # Valid names: mitmproxy/tools/web/web_columns.py (AVAILABLE_WEB_COLUMNS).
 # The comment (`<rule-id>: <essence>`) before the path, so it is read first and never pushed aside.
@@ -22,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Start mitmweb with the pinscope addon, its comment column shown, bound to "
                     "127.0.0.1. Any other arguments go to mitmweb (see `mitmweb --help`), e.g. "
                     "`pinscope web --listen-port 9090 --set pinscope_report=report.json`.")
-    parser.add_argument(SIMULATOR_FLAG, action="store_true", help=SIMULATOR_HELP)
+    add_simulator_flag(parser)
     parser.set_defaults(run=run, passthrough=True)
 
 
@@ -40,9 +38,7 @@ def build_command(extra: list[str], *, simulator: bool = False) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Start mitmweb; once it listens, the addon says where."""
-    simulator, extra = wants_simulator(args)
-    # pinscope.toml as --set before the user's arguments; an option the user sets is left to them
-    extra = [*proxy_args(project_settings(Path.cwd()), extra), *extra]
+    simulator, extra = tool_args(args)
     command = build_command(extra, simulator=simulator)
     sys.stderr.write("pinscope: starting mitmweb with the pinscope addon; it says where the web UI and "
                      "the proxy listen once they do. Stop with Ctrl-C.\n")

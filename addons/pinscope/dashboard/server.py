@@ -29,6 +29,7 @@ class Dashboard:
         self.frames = frames
         self.token = token or secrets.token_hex(16)
         self.style = page.css()
+        self.policy = page.policy(self.style)  # hashes the stylesheet: once, not on every poll
         self.url: str | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
 
@@ -68,7 +69,7 @@ class _Handler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         for name, value in HEADERS.items():
             self.set_header(name, value)
-        self.set_header("Content-Security-Policy", page.policy(self.dashboard.style))
+        self.set_header("Content-Security-Policy", self.dashboard.policy)
 
     def prepare(self) -> None:
         if not self.dashboard.allowed(self.get_query_argument("token", "")):

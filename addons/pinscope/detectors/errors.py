@@ -27,18 +27,21 @@ def _stats(ctx: Context) -> OperationStats | None:
     return ctx.session.operations.get(ctx.operation.label) if ctx.operation else None
 
 
+def _nth_server_error(ctx: Context) -> int:
+    """Which 5xx of its operation this one is (the session has not seen this flow yet)."""
+    stats = _stats(ctx)
+    return (stats.server_errors if stats else 0) + 1
+
+
 def _server_error(ex: Exchange, ctx: Context) -> dict[str, object]:
     """What every 5xx names: the operation, how many so far, Pinterest's code and request id."""
-    stats = _stats(ctx)
     return {"operation": operation_label(ex, ctx.operation), "status": ex.status, "code": ex.error_code,
-            "count": (stats.server_errors if stats else 0) + 1,  # the session has not seen this flow yet
-            "rid": ex.request_id}
+            "count": _nth_server_error(ctx), "rid": ex.request_id}
 
 
 def persistent(ex: Exchange, ctx: Context) -> bool:
     """Whether this 5xx is at least the PERSISTENT_AFTER-th of its operation in the session."""
-    stats = _stats(ctx)
-    return (stats.server_errors if stats else 0) + 1 >= PERSISTENT_AFTER
+    return _nth_server_error(ctx) >= PERSISTENT_AFTER
 
 
 @explains("server-error")

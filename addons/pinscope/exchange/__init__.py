@@ -6,14 +6,13 @@ decoded size; `build.py` turns a flow into an Exchange, reducing secrets to Cred
 fingerprint) before anything else sees them.
 """
 
-from pinscope.exchange.build import REQUEST_FIELDS, from_flow, request_key, unchanged
+from pinscope.exchange.build import from_flow, request_key, unchanged
 from pinscope.exchange.decode import Decoded, decode_body
 from pinscope.exchange.model import API_HOSTS, Environment, Exchange, TokenGrant
 from pinscope.exchange.request import (CONTROL_HOST, IMAGE_PROXY_AGENT, MAX_PARSE_BYTES, REDACTED_HEADERS,
                                        authority_host, candidate, is_plumbing, might_leak, pretty_host,
                                        read_headers)
 
-__all__ = ["API_HOSTS", "CONTROL_HOST", "IMAGE_PROXY_AGENT", "MAX_PARSE_BYTES", "REDACTED_HEADERS", "REQUEST_FIELDS",
-           "Decoded", "Environment", "Exchange", "TokenGrant", "authority_host", "candidate", "decode_body",
-           "from_flow", "is_plumbing",
-           "might_leak", "pretty_host", "read_headers", "request_key", "unchanged"]
+__all__ = ["API_HOSTS", "CONTROL_HOST", "IMAGE_PROXY_AGENT", "MAX_PARSE_BYTES", "REDACTED_HEADERS", "Decoded",
+           "Environment", "Exchange", "TokenGrant", "authority_host", "candidate", "decode_body", "from_flow",
+           "is_plumbing", "might_leak", "pretty_host", "read_headers", "request_key", "unchanged"]

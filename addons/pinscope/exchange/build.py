@@ -12,7 +12,7 @@ from pinscope.exchange import upstream
 from pinscope.exchange.decode import decode_body
 from pinscope.exchange.headers import HeaderView
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
-from pinscope.exchange.request import might_leak, pretty_host, read_headers, request_leaks
+from pinscope.exchange.request import might_leak, pretty_host, request_leaks
 from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_tokens
 from pinscope.tokens import classify_token, parse_authorization
 from pinscope.untrusted import MAX_BODY_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS, MAX_URL_CHARS
@@ -76,12 +76,6 @@ def _seconds(value: object) -> float | None:
     return bounds.lifetime(value)
 
 
-# Exchange fields that depend on the request alone: from_flow() may take them from the request phase.
-REQUEST_FIELDS = ("timestamp", "method", "scheme", "host", "port", "path", "url", "query", "environment",
-                  "api_version", "api_path", "request_headers", "credential", "request_form", "request_body",
-                  "leaked", "query_tokens", "unread", "secrets")
-
-
 def request_key(request: http.Request) -> tuple[object, ...]:
     """Everything about a request that _request_fields() reads (immutable values, cheap to compare)."""
     data = request.data
@@ -95,7 +89,8 @@ def unchanged(key: tuple[object, ...], request: http.Request) -> bool:
 
 
 def _request_fields(req: http.Request) -> dict[str, Any]:
-    """The REQUEST_FIELDS of an Exchange, reading the target, query and headers only within the caps.
+    """The Exchange fields that depend on the request alone, reading the target, query and headers
+    only within the caps.
 
     The body is read for an API call that sends JSON or a form, and elsewhere only to look for
     leaked tokens (might_leak).
@@ -160,9 +155,11 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     req, resp = flow.request, flow.response if answered else None
     error = flow.error.msg if flow.error and answered else None
     status = resp.data.status_code if resp is not None else None
+    resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
     if status is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
-            and (made := _proxy_made(req, resp)) is not None:
+            and (made := _proxy_made(req, resp, resp_headers)) is not None:
         resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
+        resp_headers = {}
     if before is None:
         fields = _request_fields(req)
     else:  # the request phase's Exchange, completed: its fields and request-only caches as they are
@@ -171,7 +168,6 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
             fields.pop(name, None)
         if before.unread:
             fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
-    resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
     resp_body = None
     if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
         resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)
@@ -193,8 +189,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     return before if before is not None else Exchange(fields)
 
 
-def _proxy_made(req: http.Request, resp: http.Response) -> str | None:
-    """upstream.proxy_made() for a flow's answer, reading its headers and body only within the caps."""
-    headers = read_headers(resp.headers)[0]
+def _proxy_made(req: http.Request, resp: http.Response, headers: HeaderView) -> str | None:
+    """upstream.proxy_made() for a flow's answer and its headers, reading its body only within the cap."""
     body = (resp.raw_content or b"")[:MAX_BODY_BYTES]
     return upstream.proxy_made(req.method.upper(), resp.status_code, headers, body)

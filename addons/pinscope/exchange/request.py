@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import chain
 from urllib.parse import unquote
 
@@ -26,11 +27,7 @@ IMAGE_PROXY_BYTES = IMAGE_PROXY_AGENT.encode()
 CONTROL_HOST = "simulator.pinscope.test"
 # host[:port] with ASCII DNS labels: what mitmproxy's parse_authority accepts without changing it.
 PLAIN_AUTHORITY = re.compile(r"([A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?)(?::(\d{1,5}))?")
-
-
-# A client talks to a handful of hosts: their names are read once (see authority_host).
-_AUTHORITIES: dict[str, str] = {}
-MAX_AUTHORITIES = 256
+MAX_AUTHORITIES = 256  # authorities whose host authority_host() remembers (a client talks to a handful)
 
 
 def candidate(request: http.Request) -> bool:
@@ -118,7 +115,6 @@ def joined(first: str, value: str) -> str:
     return first if len(first) >= MAX_HEADER_CHARS else f"{first}, {value}"[:MAX_HEADER_CHARS]
 
 
-
 def pretty_host(request: http.Request, host_header: str | None = None) -> str:
     """`request.pretty_host` (`host_header`: the Host value, if already read), faster and never raising."""
     if request.is_http2 or request.is_http3:
@@ -130,21 +126,10 @@ def pretty_host(request: http.Request, host_header: str | None = None) -> str:
     return authority_host(authority) if authority else request.host
 
 
+@lru_cache(maxsize=MAX_AUTHORITIES)
 def authority_host(authority: str) -> str:
     """mitmproxy's `parse_authority(authority, check=False)[0]`, skipping its IDNA round trip (a few
-    microseconds) for a plain ASCII name, which that round trip leaves as it is."""
-    known = _AUTHORITIES.get(authority)
-    if known is not None:
-        return known
-    host = _authority_host(authority)
-    if len(_AUTHORITIES) >= MAX_AUTHORITIES:
-        _AUTHORITIES.clear()
-    _AUTHORITIES[authority] = host
-    return host
-
-
-def _authority_host(authority: str) -> str:
-    """authority_host() without its memory."""
+    microseconds) for a plain ASCII name, which that round trip leaves as it is; read once per name."""
     match = PLAIN_AUTHORITY.fullmatch(authority)
     if match is not None and "xn--" not in authority.lower() and len(match[1]) <= 255 \
             and int(match[2] or 0) <= 65535:

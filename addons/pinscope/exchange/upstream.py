@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 Cause = Literal["proxy", "tls", "dns", "refused", "timeout", "network"]
@@ -46,7 +47,7 @@ def cause(error: str | None) -> Cause | None:
     return None
 
 
-def proxy_made(method: str, status: int, headers: dict[str, str], body: bytes | None) -> str | None:
+def proxy_made(method: str, status: int, headers: Mapping[str, str], body: bytes | None) -> str | None:
     """mitmproxy's error text when it, not the server, made this answer (None for the server's own).
 
     A failed CONNECT is answered by the proxy by definition; otherwise the answer must be one of

@@ -20,8 +20,8 @@ from mitmproxy import http
 from mitmproxy.addons.savehar import SaveHar
 from mitmproxy.connection import Server
 
-from pinscope.analyze import FlowError, analyze_flows
-from pinscope.capture import CaptureError, describe, open_capture
+from pinscope.analyze import FlowError, analyze_flows, one_flow
+from pinscope.capture import open_capture, same_file
 from pinscope.detectors import Settings
 from pinscope.engine import Engine
 from pinscope.exchange import from_flow, is_plumbing
@@ -41,21 +41,16 @@ def redact_capture(capture: str | os.PathLike[str], out: str | os.PathLike[str],
     """
     source = open_capture(capture)
     target = check_output(out, source.path)
-
-    def flows() -> Iterator[http.HTTPFlow]:
-        yield from source.flows()
-
     try:
-        return redact_flows(flows, target, settings)
+        return redact_flows(source.flows, target, settings)
     except FlowError as err:
-        what = "HAR entry" if source.format == "har" else "flow"
-        raise CaptureError(f"capture {source.path}: {what} {source.index} cannot be analysed ({err})") from err
+        raise source.unanalysable(err) from err
 
 
 def check_output(out: str | os.PathLike[str], capture: Path | None = None) -> Path:
     """The output path, or ReportPathError: no folder, a folder, not writable, or the capture itself."""
     target = Path(out).expanduser()
-    if capture is not None and _same_file(capture, target):
+    if capture is not None and same_file(capture, target):
         raise ReportPathError(f"har {target}: that is the capture being redacted; give another path")
     if not target.parent.is_dir():
         raise ReportPathError(f"har {target}: folder {target.parent} does not exist")
@@ -102,14 +97,10 @@ def _entries(flows: Iterable[http.HTTPFlow], engine: Engine, masker: Masker) -> 
     for flow in flows:
         if is_plumbing(flow.request):  # the demo's plumbing, as analyze leaves it out
             continue
-        try:
+        with one_flow():  # as analyze_flows: one line for the user
             findings = engine.analyze(from_flow(flow))
             redacted, notes, labels = redact_flow(flow, masker)
             entry = exporter.flow_entry(redacted, servers_seen)
-        except (NameError, ImportError):  # never caused by data: a bug (cli.main shows it as one)
-            raise
-        except Exception as err:  # noqa: BLE001 - as analyze_flows: one line for the user
-            raise FlowError(describe(err)) from err
         for header in entry["request"]["headers"]:
             label = labels.get(header["name"].lower())
             if label:  # the credential's label beside its stand-in (a Basic pair is base64)
@@ -137,17 +128,6 @@ def _write(fo: IO[str], entries: Iterator[dict]) -> int:
         count += 1
     fo.write("\n]}}\n")
     return count
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        pass
-    try:
-        return first.resolve() == second.expanduser().resolve()
-    except (OSError, RuntimeError):
-        return False
 
 
 def _version() -> str:

@@ -20,9 +20,11 @@ from mitmproxy.addonmanager import Loader
 
 from pinscope.addon_options import one_line_at_startup
 from pinscope.catalog import Catalog, Operation, default_catalog
+from pinscope.exchange import pretty_host
 from pinscope.pinterest import API_HOSTS
 from pinscope.rehearse import METADATA_KEY, budget, inject
-from pinscope.rehearse.plan import RehearsalError, Rule, parse_faults, parse_scopes
+from pinscope.rehearse.plan import RehearsalError, Rule, names, parse_faults, parse_scopes
+from pinscope.simulator.wire import Reply
 from pinscope.tokens import parse_authorization
 
 logger = logging.getLogger(__name__)
@@ -103,10 +105,7 @@ class Rehearsal:
             return
         if rule.kind in ANSWERS or rule.kind == "scopes":
             reply = inject.missing_scopes() if rule.kind == "scopes" else inject.fault_reply(rule, operation)
-            self.serial += 1
-            answer = inject.render(reply, inject.rid(self.seed, self.serial))
-            headers = http.Headers([(k.encode(), v.encode()) for k, v in answer.headers])
-            flow.response = http.Response.make(answer.status, answer.body, headers)
+            answer = self._respond(flow, reply)
             body_code = flow.response.json().get("code") if answer.body else None
             self._mark(flow, rule, f"injected {answer.status} code {body_code}", answer.status, body_code)
         elif rule.kind == "reset":
@@ -132,26 +131,31 @@ class Rehearsal:
         """Count the call against the scaled budget; answer Pinterest's 429 code 8 when it is spent."""
         assert self.budget is not None
         request = flow.request
-        charge = self.budget.charge(request.pretty_host, operation, request.headers.get("authorization"))
+        charge = self.budget.charge(pretty_host(request), operation, request.headers.get("authorization"))
         if charge is None:
             return
         if charge.verdict.allowed:
             flow.metadata[BUDGET_KEY] = {"category": charge.category, "headers": charge.verdict.headers}
             return
-        self.serial += 1
-        answer = inject.render(budget.rejection(charge.verdict), inject.rid(self.seed, self.serial))
-        headers = http.Headers([(k.encode(), v.encode()) for k, v in answer.headers])
-        flow.response = http.Response.make(answer.status, answer.body, headers)
+        self._respond(flow, budget.rejection(charge.verdict))
         rule = Rule(f"{BUDGET}={ctx.options.pinscope_rehearse_budget}", "budget", 429, 8, None,
                     charge.category, 1.0, None, None)
         self._mark(flow, rule, f"injected 429 code 8, {charge.category} budget spent", 429, 8)
+
+    def _respond(self, flow: http.HTTPFlow, reply: Reply) -> inject.Answer:
+        """Answer the flow with `reply`, rendered as the simulator sends it, under the next request id."""
+        self.serial += 1
+        answer = inject.render(reply, inject.rid(self.seed, self.serial))
+        headers = http.Headers([(k.encode(), v.encode()) for k, v in answer.headers])
+        flow.response = http.Response.make(answer.status, answer.body, headers)
+        return answer
 
     def _operation(self, flow: http.HTTPFlow) -> Operation | None:
         """The catalogue operation of a live, unanswered Pinterest API call; None for anything else."""
         request = flow.request
         if not flow.live or flow.response is not None or flow.error is not None:
             return None  # a flow read from a file, or answered by another addon, is not rehearsed
-        if request.pretty_host.lower() not in API_HOSTS:
+        if pretty_host(request).lower() not in API_HOSTS:  # never raises on a crafted :authority
             return None
         path = request.path.partition("?")[0]
         if not path.startswith("/v5/"):
@@ -192,7 +196,6 @@ class Rehearsal:
         self.used[index] += 1
         return True
 
-
     def _mark(self, flow: http.HTTPFlow, rule: Rule, what: str, status: int | None = None, code: Any = None) -> None:
         """Never silent: the flow's metadata and a comment line say what the rehearsal did, and by which rule."""
         source = rule.kind if rule.kind in ("scopes", "budget") else "faults"
@@ -204,7 +207,7 @@ class Rehearsal:
 
 def _targets(rule: Rule, operation: Operation) -> bool:
     """Whether a rule's target names this operation (no target: every operation)."""
-    return rule.target is None or rule.target in (operation.category, operation.label, operation.operation_id)
+    return rule.target is None or names(rule.target, operation)
 
 
 def _bearer(flow: http.HTTPFlow) -> str | None:

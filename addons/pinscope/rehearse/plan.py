@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from pinscope.catalog import Catalog
+from pinscope.catalog import Catalog, Operation
 
 TIMEOUT_HOLD = 30.0  # `timeout`: seconds a request is held unanswered, then its connection is closed
 MAX_DELAY = 600.0  # seconds: a longer hold is a typo, and mitmproxy would keep the flow that long
@@ -91,7 +91,7 @@ def _rule(text: str, catalog: Catalog) -> Rule:
     kind, status, code, seconds = _effect(effect)
     if seconds is not None and seconds > MAX_DELAY:
         raise fail(f"at most {MAX_DELAY:g}s")
-    if at and not _known_target(target, catalog):
+    if at and not any(names(target, op) for op in catalog.operations):
         raise fail(f"unknown target {target[:50]!r}; use a rate-limit category (e.g. org_analytics), "
                    "an operation (e.g. POST /v5/pins) or an operation id (e.g. pins/create)")
     probability, after = _when(when.strip(), colon, kind, fail)
@@ -131,6 +131,6 @@ def _when(when: str, colon: str, kind: str, fail) -> tuple[float, float | None]:
     return probability, None
 
 
-def _known_target(target: str, catalog: Catalog) -> bool:
-    """Whether a target names a category, an operation label or an operation id of the catalogue."""
-    return any(target in (op.category, op.label, op.operation_id) for op in catalog.operations)
+def names(target: str, operation: Operation) -> bool:
+    """Whether a rule's target names the operation: its rate-limit category, its label or its id."""
+    return target in (operation.category, operation.label, operation.operation_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pinscope.report.github import SUMMARY_ENV, annotations, in_github_actions, step_summary
-from pinscope.report.junit import fails, render_junit
+from pinscope.report.junit import count_failing, render_junit
 from pinscope.report.model import Report
 from pinscope.report.write import check_writable, write_atomically
 from pinscope.rulebook import Severity
@@ -24,8 +24,7 @@ def failing_count(report: Report, fail_on: str | None) -> int:
     """Findings at or above `fail_on` (0 when there is no gate)."""
     if fail_on is None:
         return 0
-    threshold = Severity(fail_on)
-    return sum(f.count for f in report.findings if fails(f.severity, threshold))
+    return count_failing(report, Severity(fail_on))
 
 
 def gate_status(report: Report, fail_on: str | None, err: TextIO | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pinscope.report.junit import fails
+from pinscope.report.junit import count_failing
 from pinscope.report.markdown import code, findings_table, summary_table
 from pinscope.report.model import Report, RuleFindings
 from pinscope.rulebook import Severity
@@ -54,7 +54,7 @@ def step_summary(report: Report, fail_on: Severity | None) -> str:
     if fail_on is None:
         lines += ["No `--fail-on`: findings do not fail this step.", ""]
     else:
-        failing = sum(f.count for f in report.findings if fails(f.severity, fail_on))
+        failing = count_failing(report, fail_on)
         gate = code(f"--fail-on {fail_on.value}")
         lines += [f"**{failing} finding{'s' if failing != 1 else ''} at or above {fail_on.value}** ({gate}): "
                   "pinscope fails this step." if failing else

@@ -22,6 +22,11 @@ def fails(severity: Severity, threshold: Severity) -> bool:
     return severity.rank <= threshold.rank
 
 
+def count_failing(report: Report, threshold: Severity) -> int:
+    """Findings at or above `threshold`: what --fail-on counts."""
+    return sum(f.count for f in report.findings if fails(f.severity, threshold))
+
+
 def by_operation(finding: RuleFindings) -> dict[str, list[ExampleFlow]]:
     """The rule's example flows grouped by operation, in the order first seen."""
     groups: dict[str, list[ExampleFlow]] = {}

@@ -129,7 +129,7 @@ def forecast_sentence(f: ForecastReport) -> str:
     if f.pace_per_second is not None:
         parts.append(pace_text(f.pace_per_second))
     if f.remaining is not None:
-        parts.append(f"{f.remaining:,}" + (f" of {f.limit:,}" if f.limit else "") + " left")
+        parts.append(f"{_remaining(f)} left")
     if f.seconds_to_exhaustion is not None and f.remaining != 0:  # `0 left` says it already
         parts.append(f"runs out in {duration(f.seconds_to_exhaustion)}")
     if (reset_in := _reset_in(f)) is not None:
@@ -168,11 +168,16 @@ def _reset_in(f: ForecastReport) -> float | None:
     return (f.reset_at - f.as_of).total_seconds() if f.reset_at else None
 
 
+def _remaining(f: ForecastReport) -> str:
+    """`3 of 10` (or `3` when the limit is unknown); only for a known remaining count."""
+    return f"{f.remaining:,}" + (f" of {f.limit:,}" if f.limit else "")
+
+
 def forecast_cells(f: ForecastReport) -> list[str]:
     """Pace, remaining of limit, resets in, runs out in, verdict: as tables show a forecast ("-": unknown)."""
     reset_in, exhaust = _reset_in(f), f.seconds_to_exhaustion
     return ["-" if f.pace_per_second is None else pace_text(f.pace_per_second),
-            "-" if f.remaining is None else f"{f.remaining:,}" + (f" of {f.limit:,}" if f.limit else ""),
+            "-" if f.remaining is None else _remaining(f),
             "-" if reset_in is None else duration(reset_in),
             "-" if exhaust is None else duration(exhaust),
             forecast_verdict(f)]

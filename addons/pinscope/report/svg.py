@@ -104,8 +104,6 @@ def _y_title() -> str:
             f'transform="rotate(-90 14 {middle})">remaining</text>')
 
 
-
-
 def _series(scale: Scale, points: Sequence[RatePoint]) -> list[str]:
     """One polyline and its dots per token."""
     tokens = list(dict.fromkeys(p.token for p in points))

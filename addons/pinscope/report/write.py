@@ -88,8 +88,7 @@ def write_atomically(target: Path, text: str, what: str = "report") -> Path:
 
 def fallback_folders(target: Path) -> list[Path]:
     """Where a report goes when `target` cannot be written: beside it, else the temp folder."""
-    folders = [target.parent, Path(tempfile.gettempdir())]
-    return [folder for i, folder in enumerate(folders) if folder not in folders[:i]]
+    return list(dict.fromkeys([target.parent, Path(tempfile.gettempdir())]))
 
 
 def write_fallback(report: Report, target: str | os.PathLike[str]) -> Path:

@@ -20,7 +20,7 @@ from pinscope.simulator.analytics import ad_account_rows
 from pinscope.simulator.fixtures import World, sim_id, video_url
 from pinscope.simulator.resources import Role
 from pinscope.simulator.state import App
-from pinscope.simulator.store import Scope, Store
+from pinscope.simulator.store import Scope, SpaceKey, Store
 from pinscope.simulator.wire import Reply, SimRequest
 
 
@@ -42,6 +42,11 @@ class Call:
     def new_id(self) -> str:
         """A new object's id, stable for the same seed, operation and call."""
         return sim_id(self.world.seed, self.operation.operation_id, self.serial)
+
+    @property
+    def space(self) -> SpaceKey:
+        """The caller's (environment, user): where the store keeps what this call reads and writes."""
+        return self.world.environment, self.world.user
 
 
 def _page(items: list[dict[str, Any]]) -> Reply:
@@ -92,14 +97,14 @@ def pins_create(call: Call) -> Reply:
 
 def pins_save(call: Call) -> Reply:
     """POST /pins/{pin_id}/save: the saved copy is a new Pin on the board (and section) named [inf]."""
-    where, space = ("/pins", ()), (call.world.environment, call.world.user)
-    source = call.store.get(space, where, call.params["pin_id"], lambda: seed(call))
+    where = ("/pins", ())
+    source = call.store.get(call.space, where, call.params["pin_id"], lambda: seed(call))
     if source is None:
         return crud.not_found("pin_id")
     fields = call.request.json if isinstance(call.request.json, dict) else {}
     pin = {**source, "id": call.new_id(), "parent_pin_id": source["id"], "is_owner": True,
            **{k: fields[k] for k in ("board_id", "board_section_id") if fields.get(k)}}
-    call.store.put(space, where, pin["id"], pin)
+    call.store.put(call.space, where, pin["id"], pin)
     return Reply(200, present(call)(pin))
 
 

@@ -15,6 +15,7 @@ from pinscope.simulator import tallies
 from pinscope.simulator.errors import error
 from pinscope.simulator.resources import (NOT_FOUND_BY_KEY, Role, matches, object_id, parent_checks,
                                           query_filter, scope)
+from pinscope.simulator.shape import batch_item, nth
 from pinscope.simulator.store import Obj, Scope, page
 from pinscope.simulator.wire import Reply
 
@@ -34,11 +35,6 @@ class Hooks:
     visible: Callable[[Obj], bool]
 
 
-def nth_id(first: str, i: int) -> str:
-    """The i-th id after `first`, as many digits (the spec caps ids' length)."""
-    return f"{(int(first) + i) % 10 ** len(first):0{len(first)}d}"
-
-
 def not_found(key: str) -> Reply:
     """Pinterest's 404 for an unknown id: its own code where known, else code 404 [inf]."""
     noun = key.removesuffix("_id").replace("_", " ").capitalize() or "Object"
@@ -47,7 +43,7 @@ def not_found(key: str) -> Reply:
 
 def handle(call: Call, role: Role, hooks: Hooks) -> Reply:
     """The answer for an operation with a role."""
-    space = (call.world.environment, call.world.user)
+    space = call.space
     for parent, param in parent_checks(call.operation.path, call.roles):
         if call.store.get(space, scope(parent, call.params), call.params.get(param, ""), hooks.seed) is None:
             return not_found(param)
@@ -99,9 +95,8 @@ def _created(call: Call, role: Role, body: Any) -> list[Obj]:
     """The objects a create answered: a batch's `data`, a list named after the collection, or the body."""
     if not isinstance(body, dict):
         return []
-    items = body.get("items")
-    if isinstance(items, list) and items and isinstance(items[0], dict) and "data" in items[0]:
-        return [i["data"] for i in items if isinstance(i, dict) and isinstance(i.get("data"), dict)]
+    if batch_item(body) is not None:
+        return [i["data"] for i in body["items"] if isinstance(i, dict) and isinstance(i.get("data"), dict)]
     # keywords/create answers {"keywords": [...]}, promotions/create {"promotions": [{"data"}]}
     named = body.get(role.collection.rsplit("/", 1)[-1])
     if object_id(body, role.key) or not isinstance(named, list):
@@ -109,7 +104,7 @@ def _created(call: Call, role: Role, body: Any) -> list[Obj]:
     objects = [o.get("data") if isinstance(o, dict) and "data" in o else o for o in named]
     objects = [o for o in objects if isinstance(o, dict)]
     for i, obj in enumerate(objects):  # each its own id, whatever the example repeats
-        obj["id"] = nth_id(call.new_id(), i)
+        obj["id"] = nth(call.new_id(), i)
     return objects
 
 
@@ -118,7 +113,7 @@ def _create(call: Call, role: Role, hooks: Hooks, where: Scope) -> Reply:
     if reply.status >= 300:
         return reply
     sent = call.request.json if isinstance(call.request.json, dict) else {}
-    space = (call.world.environment, call.world.user)
+    space = call.space
     for obj in _created(call, role, reply.body):
         if role.key in obj and role.key not in sent:  # media_id, leads_export_id: a new id, not the example's
             obj[role.key] = call.new_id()
@@ -150,7 +145,7 @@ def _linked(call: Call, role: Role, hooks: Hooks, where: Scope) -> Reply:
     body = usual.body
     if usual.status >= 300 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
         return usual
-    space = (call.world.environment, call.world.user)
+    space = call.space
     kept = [i for i in body["items"] if isinstance(i, dict)
             and call.store.get(space, where, str(i.get(role.key, "")), hooks.seed) is not None]
     return Reply(usual.status, {**body, "items": kept, "bookmark": body.get("bookmark") if kept else None},
@@ -160,10 +155,10 @@ def _linked(call: Call, role: Role, hooks: Hooks, where: Scope) -> Reply:
 def _batch_update(call: Call, role: Role, hooks: Hooks, where: Scope) -> Reply:
     """PATCH on a collection: each item sent names a stored object by `id` [spec]; unknown ids fail alone."""
     usual = hooks.usual()
-    template = usual.body["items"][0] if isinstance(usual.body, dict) and usual.body.get("items") else {}
+    template = batch_item(usual.body) or {}
     empty = template.get("exceptions", [])  # a success's empty `exceptions`: [] or {} by the schema [spec]
     sent = call.request.json if isinstance(call.request.json, list) else []
-    space = (call.world.environment, call.world.user)
+    space = call.space
     items = []
     for one in (s for s in sent if isinstance(s, dict)):
         obj_id = str(one.get("id", ""))

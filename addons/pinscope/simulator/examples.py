@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from pinscope.paths import rules_dir
-from pinscope.simulator.shape import counted, item_id, shaped
+from pinscope.simulator.shape import batch_item, counted, item_id, shaped
 from pinscope.simulator.wire import Reply
 
 
@@ -50,9 +50,10 @@ def answer(operation_id: str, method: str, path: str, params: dict[str, str], se
         ids["id"] = params[last[1:-1]]
     elif method == "POST":
         ids["id"] = new_id
+    batch = batch_item(body)
+    if batch is not None and method != "GET":
+        return Reply(entry["status"], {**copy.deepcopy(body), "items": _batch(batch, sent, ids, echo, new_id, create)})
     items = body.get("items")
-    if isinstance(items, list) and items and isinstance(items[0], dict) and "data" in items[0] and method != "GET":
-        return Reply(entry["status"], {**copy.deepcopy(body), "items": _batch(items[0], sent, ids, echo, new_id, create)})
     if isinstance(items, list) and "bookmark" in body:
         page = copy.deepcopy(body)
         page["items"] = [shaped(i, None, params, (), new_id, False) if isinstance(i, dict) else i for i in items]

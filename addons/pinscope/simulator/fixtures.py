@@ -80,7 +80,7 @@ class World:
             })
         return boards
 
-    def pins(self, video_access: bool = False) -> list[dict[str, Any]]:
+    def pins(self) -> list[dict[str, Any]]:
         """The user's Pins: images, plus (production only) a video Pin whose `video_url` is restricted."""
         specs = [(0, "Lemon pasta in 15 minutes", "image"), (0, "One-pan gnocchi", "video"),
                  (1, "Sourdough starter, day by day", "image")]
@@ -89,19 +89,17 @@ class World:
             if media_type == "video" and self.environment == "sandbox":
                 continue  # no video Pins in the sandbox [doc SB]
             pin_id = self._id("pin", i)
-            pins.append(self.pin(pin_id, self._id("board", board), title, media_type, video_access))
+            pins.append(self.pin(pin_id, self._id("board", board), title, media_type))
         return pins
 
     def pin(self, pin_id: str, board_id: str, title: str, media_type: str = "image",
-            video_access: bool = False, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One Pin [spec Pin]; a video's `video_url` is null unless the app has access [FACTS §6]."""
+            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One Pin [spec Pin]; a video's `video_url` is null (bodies.present fills it for apps with access)."""
         images = _images(f"{self.seed}:{pin_id}", 1000, 1500)
         media: dict[str, Any] = {"media_type": "image", "images": images}
         if media_type == "video":
             media = {"media_type": "video", "images": images, "cover_image_url": images["1200x"]["url"],
                      "duration": 15.5, "height": 1920, "width": 1080, "video_url": None}
-            if video_access:
-                media["video_url"] = video_url(pin_id)
         pin = {
             "id": pin_id, "created_at": CREATED, "link": "https://example.com/recipes", "title": title,
             "description": f"{title}. Full recipe on the blog.", "dominant_color": "#e8d3db",

@@ -15,6 +15,7 @@ from pinscope.catalog import Catalog
 from pinscope.requestcheck import schema_for
 from pinscope.simulator.errors import BOARD_NOT_FOUND, PIN_NOT_FOUND
 from pinscope.simulator.examples import examples
+from pinscope.simulator.shape import batch_item
 from pinscope.simulator.store import Obj, Scope
 
 # Not-found answers by the item's path parameter [FACTS §1: codes 40, 50, 2031]; section wording [inf].
@@ -65,8 +66,7 @@ def _keys(operation_id: str) -> set[str]:
 
 def _batch(operation_id: str) -> bool:
     """Whether the operation answers `{"items": [{"data", "exceptions"}]}`."""
-    items = (examples().get(operation_id, {}).get("body") or {}).get("items")
-    return isinstance(items, list) and bool(items) and isinstance(items[0], dict) and "data" in items[0]
+    return batch_item(examples().get(operation_id, {}).get("body")) is not None
 
 
 def index(catalog: Catalog) -> dict[str, Role]:

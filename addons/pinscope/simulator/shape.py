@@ -20,6 +20,13 @@ COUNTED: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+def batch_item(body: object) -> dict[str, Any] | None:
+    """The first item of a batch answer `{"items": [{"data", "exceptions"}, ...]}`; None for any other body."""
+    items = body.get("items") if isinstance(body, dict) else None
+    first = items[0] if isinstance(items, list) and items else None
+    return first if isinstance(first, dict) and "data" in first else None
+
+
 def nth(new_id: str, i: int) -> str:
     """The i-th id after `new_id`, as long as it (the spec caps ids' length)."""
     return f"{(int(new_id) + i) % 10 ** len(new_id):0{len(new_id)}d}"
