@@ -40,7 +40,7 @@ def test_load_catalog_reads_a_given_file() -> None:
 def test_operation_scopes_are_anded_within_a_set() -> None:
     op = default_catalog().find("GET", "/v5/pins/{pin_id}")
     assert op.label == "GET /v5/pins/{pin_id}" and op.category == "org_read" and op.needs_oauth
-    assert op.scope_text() == "boards:read AND pins:read"
+    assert op.scope_sets == (frozenset({"boards:read", "pins:read"}),)
     assert op.missing_scopes(frozenset({"pins:read"})) == {"boards:read"}
     assert not op.satisfied_by(frozenset({"pins:read"}))
     assert op.satisfied_by(frozenset({"pins:read", "boards:read", "ads:read"}))

@@ -30,6 +30,9 @@ import pinscope
 from pinscope import exchange
 from pinscope.commands.mitm import entry_script, tool_command
 from pinscope.engine import Engine
+from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
+from pinscope.exchange.decode import Unread
+from pinscope.untrusted import MAX_BODY_BYTES
 from tests.bounded import bounded_worker
 from tests.flowkit import ACCESS, PROD, flow
 
@@ -108,7 +111,7 @@ def test_a_bomb_is_refused_in_process_without_memory(name: str, bombs, worker: P
     coding, body = bombs[name]
     result = worker.submit(read_bomb_in_child, coding, body).result(timeout=120)
     last = coding.split(",")[0].strip()  # a chain is decoded from its end: the first coding bursts
-    assert result["unread"] == (f"response body: decodes to more than 1 MiB ({last})",)
+    assert result["unread"] == (Unread("bomb", MAX_BODY_BYTES, last, RESPONSE_BODY),)
     assert result["body"] is None and result["untouched"] and not result["cached"]
     assert result["added"] < ADDED_RSS_LIMIT, f"{result['added'] / 2**20:.1f} MiB"
 
@@ -128,8 +131,8 @@ def test_bodies_pinscope_does_not_read_say_why() -> None:
     streamed = flow("POST", "/v5/pins", request_json={"board_id": "1"}, status=201, body={})
     streamed.request.stream = True
     streamed.request.data.content = None  # what mitmproxy leaves when it streamed the body on
-    assert exchange.from_flow(odd).unread == ("response body: unknown Content-Encoding 'compress'",)
-    assert exchange.from_flow(streamed).unread == ("request body: streamed by mitmproxy, not kept",)
+    assert exchange.from_flow(odd).unread == (Unread("unknown_coding", coding="'compress'", body=RESPONSE_BODY),)
+    assert exchange.from_flow(streamed).unread == (Unread("streamed", body=REQUEST_BODY),)
     engine = Engine()
     message = next(f.message for f in engine.analyze(exchange.from_flow(odd)) if f.rule == "body-not-read")
     assert message.startswith("GET /v5/boards: pinscope left a body unread (response body: unknown")

@@ -53,19 +53,27 @@ def test_basic_client_credentials_keep_only_app_id_and_fingerprint() -> None:
     assert cred.label == f"app {APP_ID} (secret …{fingerprint(APP_SECRET)})"
 
 
-@pytest.mark.parametrize(("header", "problem_word"), [
-    (f"Basic {APP_ID}:{APP_SECRET}", "without base64"),
-    ("Basic %%%not-base64%%%", "not valid base64"),
-    ("Basic " + base64.b64encode(b"no-colon-here").decode(), "app_id:app_secret"),
-    (ACCESS, "without the 'Bearer ' scheme"),
-    ("garbage", "no scheme"),
-    (f"Token {ACCESS}", "unsupported scheme"),
-])
-def test_malformed_headers_say_why(header: str, problem_word: str) -> None:
+MALFORMED = [  # (header, Credential.problem): a phrase name of rules/malformed-authorization.toml
+    (f"Basic {APP_ID}:{APP_SECRET}", "basic_unencoded"),
+    ("Basic %%%not-base64%%%", "basic_not_base64"),
+    ("Basic " + base64.b64encode(b"no-colon-here").decode(), "basic_no_pair"),
+    (ACCESS, "no_bearer_scheme"),
+    ("garbage", "no_scheme"),
+    (f"Token {ACCESS}", "unsupported_scheme"),
+    (f"{APP_SECRET} extra", "unknown_shape"),
+]
+
+
+@pytest.mark.parametrize(("header", "problem"), MALFORMED)
+def test_malformed_headers_say_why(header: str, problem: str) -> None:
     cred = parse_authorization(header)
-    assert cred is not None and cred.kind == "malformed"
-    assert problem_word in (cred.problem or "")
+    assert cred is not None and cred.kind == "malformed" and cred.problem == problem
     assert APP_SECRET not in repr(cred) and ACCESS not in repr(cred)
+
+
+def test_an_unsupported_scheme_is_named_and_nothing_else_is() -> None:
+    assert parse_authorization(f"Token {ACCESS}").scheme == "Token"
+    assert parse_authorization(f"{APP_SECRET} extra").scheme is None  # it may be the secret itself
 
 
 def test_unencoded_basic_keeps_a_numeric_app_id_only() -> None:

@@ -6,6 +6,10 @@ reads as words, outside the places where words never reach a user: docstrings, l
 keys and comparisons. Rule ids, variants and phrase names are identifiers, so they pass as they are.
 A dict written in a function (a finding's params) may not hold a literal in value position at all,
 not even one word (`or "unknown"`): an absent value is None or a shared phrase.
+
+The modules whose data detectors hand over as it is (a credential's problem, why a body was not
+read, an operation's scope sets) are read the same way, and every name they give a fact must be a
+phrase of the rule that words it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,17 @@ from pathlib import Path
 
 import pytest
 
+from pinscope.exchange import build
 from pinscope.findings import Finding, Phrase
 from pinscope.rulebook import default_rules, shared_phrases
 from tests.test_rule_variants import produced_findings
 
-DETECTORS = Path(__file__).resolve().parent.parent / "addons" / "pinscope" / "detectors"
+PINSCOPE = Path(__file__).resolve().parent.parent / "addons" / "pinscope"
+DETECTORS = PINSCOPE / "detectors"
+# Facts that reach findings as they are: these modules name them, the rule files word them.
+FACT_MODULES = ("tokens.py", "exchange/decode.py", "exchange/build.py", "catalog.py", "phrases.py")
+# Credential.label names a credential in every output, not only findings ("app 123 (secret …1a2b3c4d)").
+NOT_FINDING_WORDS = {("tokens.py", "app {} (secret …{})")}
 # A letter, a space and a letter ("no token"), or a word of two letters beside a space (" and ",
 # "item {}"); in an f-string "{}" stands for each value filled in, so "{} {}" joins data, not words.
 WORDS = re.compile(r"[^\W\d_] [^\W\d_]|[^\W\d_]{2} | [^\W\d_]{2}")
@@ -100,6 +110,35 @@ def wording(source: str) -> list[tuple[int, str]]:
 def test_detectors_assemble_no_text(path: Path) -> None:
     found = wording(path.read_text(encoding="utf-8"))
     assert found == [], f"{path.name}: words belong in the rule file (a variant or a [phrases] entry): {found}"
+
+
+@pytest.mark.parametrize("name", FACT_MODULES)
+def test_the_facts_detectors_hand_over_hold_no_words(name: str) -> None:
+    found = [(line, text) for line, text in wording((PINSCOPE / name).read_text(encoding="utf-8"))
+             if (name, text) not in NOT_FINDING_WORDS]
+    assert found == [], f"{name}: name the fact and word it in the rule file's [phrases]: {found}"
+
+
+def _named(name: str, call: str, arg: int | str) -> set[str]:
+    """The string literals a module passes to `call` anywhere, as argument `arg` (a position or a keyword)."""
+    found = set()
+    for node in ast.walk(ast.parse((PINSCOPE / name).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == call:
+            args = node.args[arg:arg + 1] if isinstance(arg, int) else [k.value for k in node.keywords if k.arg == arg]
+            found |= {a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return found
+
+
+def test_every_fact_name_is_a_phrase_of_its_rule() -> None:
+    problems = _named("tokens.py", "_malformed", 1) | _named("tokens.py", "Credential", "problem")
+    unread = _named("exchange/decode.py", "Unread", 0) | _named("exchange/build.py", "Unread", 0)
+    bodies = {build.REQUEST_BODY, build.RESPONSE_BODY}
+    rules = default_rules()
+    assert len(problems) >= 7 and len(unread) >= 7, "the names were not found: the check checks nothing"
+    assert problems - set(rules["malformed-authorization"].phrases) == set(), "a Credential.problem lacks words"
+    assert (unread | bodies) - set(rules["body-not-read"].phrases) == set(), "an Unread reason lacks words"
+    built = _named("phrases.py", "Phrase", 0) | _named("phrases.py", "_joined", 0)  # scope sets: shared
+    assert built - set(rules["body-not-read"].phrases) - set(shared_phrases()) == set(), "pinscope.phrases"
 
 
 @pytest.mark.parametrize("source", [

@@ -92,12 +92,15 @@ class Pinscope:
         """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
         if not exchange.candidate(flow.request):  # other traffic: nothing to read, no header to strip
             return
-        silence = _pop_silence(flow.request)  # first, so a failure cannot leak it
-        if not _wanted(flow.request):
+        headers = exchange.HeaderView(flow.request.data.headers.fields)  # read once, for every use below
+        silence = _pop_silence(flow.request, headers)  # first, so a failure cannot leak it
+        if silence is not None:
+            headers = exchange.HeaderView(flow.request.data.headers.fields)  # without it
+        if not _wanted(flow.request, headers):
             return
         if silence is not None:
             flow.metadata[SILENCE_KEY] = _rule_ids(silence)
-        ex = self._analyze(flow, completed=False)
+        ex = self._analyze(flow, completed=False, headers=headers)
         if len(self._pending) >= MAX_PENDING:
             del self._pending[next(iter(self._pending))]
         self._pending[flow.id] = (exchange.request_key(flow.request), ex)
@@ -142,9 +145,9 @@ class Pinscope:
         key, before = self._pending.pop(flow.id, (None, None))
         return before if key is not None and exchange.unchanged(key, flow.request) else None
 
-    def _analyze(self, flow: http.HTTPFlow, *, completed: bool,
-                 before: exchange.Exchange | None = None) -> exchange.Exchange:
-        ex = exchange.from_flow(flow, before, answered=completed)  # per phase: the response exists later
+    def _analyze(self, flow: http.HTTPFlow, *, completed: bool, before: exchange.Exchange | None = None,
+                 headers: exchange.HeaderView | None = None) -> exchange.Exchange:
+        ex = exchange.from_flow(flow, before, answered=completed, headers=headers)  # per phase: the response exists later
         if SILENCE_KEY in flow.metadata:
             ex.request_headers[SILENCE_HEADER] = str(flow.metadata[SILENCE_KEY])
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
@@ -215,17 +218,19 @@ def _analyzed(flow: http.HTTPFlow) -> bool:
     return exchange.candidate(flow.request) and _wanted(flow.request)
 
 
-def _wanted(request: http.Request) -> bool:
-    """_analyzed() once exchange.candidate() said yes."""
-    return exchange.pretty_host(request).lower() in exchange.API_HOSTS or exchange.might_leak(request)
+def _wanted(request: http.Request, headers: exchange.HeaderView | None = None) -> bool:
+    """_analyzed() once exchange.candidate() said yes (`headers`: the request's, if already read)."""
+    host = exchange.pretty_host(request, headers.get("host") if headers is not None else None)
+    return host.lower() in exchange.API_HOSTS or exchange.might_leak(request)
 
 
-def _pop_silence(request: http.Request) -> str | None:
-    """Remove X-Pinscope-Silence (every copy) and return its value; a raw scan first, as it is rare."""
-    for name, _ in request.data.headers.fields:
-        if len(name) == len(SILENCE_FIELD) and name.lower() == SILENCE_FIELD:
-            return request.headers.pop(SILENCE_HEADER, None)
-    return None
+def _pop_silence(request: http.Request, headers: exchange.HeaderView) -> str | None:
+    """Remove X-Pinscope-Silence (every copy) and return its value; `headers` (the request's) says
+    whether it is there, a raw scan only past the fields a HeaderView reads."""
+    fields = request.data.headers.fields
+    present = headers.get(SILENCE_HEADER) is not None or (len(fields) > exchange.MAX_HEADERS and any(
+        len(name) == len(SILENCE_FIELD) and name.lower() == SILENCE_FIELD for name, _ in fields))
+    return request.headers.pop(SILENCE_HEADER, None) if present else None
 
 
 def _rule_ids(value: str) -> str:

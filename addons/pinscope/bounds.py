@@ -44,6 +44,8 @@ def timestamp(value: object) -> float:
     Clamped rather than rejected, as every Exchange needs a moment; a corrupt capture's flows then
     sort first (1970) instead of breaking the session's time span or the report.
     """
+    if type(value) is float and EARLIEST_TIMESTAMP <= value <= LATEST_TIMESTAMP:  # mitmproxy's: the common case
+        return value
     moment = finite(value)
     if moment is None:
         return EARLIEST_TIMESTAMP
@@ -52,6 +54,9 @@ def timestamp(value: object) -> float:
 
 def duration_ms(start: float, end: object) -> float | None:
     """Milliseconds from `start` (already a timestamp()) to `end`, within 0..MAX_DURATION_MS, else None."""
+    if type(end) is float:  # mitmproxy's: NaN and infinities fail the range check below
+        milliseconds = (end - start) * 1000
+        return milliseconds if end and 0 <= milliseconds <= MAX_DURATION_MS else None
     finish = finite(end)
     if finish is None or not finish:  # no response end yet (0 or None)
         return None

@@ -58,10 +58,6 @@ class Operation:
         pairs = zip(_template_segments(self.path), _segments(api_path), strict=False)
         return {name[1:-1]: value for name, value in pairs if name.startswith("{")}
 
-    def scope_text(self) -> str:
-        """`boards:read AND pins:read`, alternatives joined by `OR`."""
-        return " OR ".join(" AND ".join(sorted(s)) for s in self.scope_sets) or "no scopes"
-
 
 @dataclass(frozen=True, slots=True)
 class Match:

@@ -12,6 +12,7 @@ from mitmproxy.contentviews import Contentview, Metadata
 
 from pinscope.annotate import CONTEXT_KEY, FINDINGS_KEY
 from pinscope.redact import is_secret_name
+from pinscope.report.plan import accepts_text
 from pinscope.tokens import mask, parse_authorization
 from pinscope.masking import KnownSecrets, mask_secrets
 from pinscope.untrusted import MAX_HEADER_CHARS, strip_controls
@@ -94,17 +95,11 @@ def _context_lines(context: dict[str, Any]) -> list[str]:
     sandbox = context.get("sandbox")
     return [
         *_wrapped("operation: ", context.get("operation") or "not a known Pinterest API operation"),
-        *_wrapped("required scopes: ", _scope_text(scope_sets)),
+        *_wrapped("required scopes: ", "unknown" if scope_sets is None else accepts_text(scope_sets)),
         f"rate-limit category: {context.get('category') or 'unknown'}",
         f"sandbox: {'unknown' if sandbox is None else 'available' if sandbox else 'not available'}",
         *_wrapped("token: ", context.get("token") or "none"),
     ]
-
-
-def _scope_text(scope_sets: list[list[str]] | None) -> str:
-    if scope_sets is None:
-        return "unknown"
-    return " OR ".join(" AND ".join(s) for s in scope_sets) or "none"
 
 
 def _flow_secrets(metadata: Metadata) -> KnownSecrets:

@@ -23,6 +23,7 @@ MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come 
 MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
 MATCH_CACHE = 1024  # (method, path shape) -> Match entries kept
 NOTHING_PREDICTED: Mapping[str, Finding] = MappingProxyType({})  # read-only: shared by every flow
+MATCH_FIELD = "_match"  # Exchange field: (catalogue, Match) of its request, remembered by match()
 NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # an id segment: paths differing only there share a Match
 
 
@@ -43,7 +44,7 @@ class Engine:
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
-        self._index: tuple[tuple[object, object], dict[tuple[str, bool, str | None, int], tuple[Detector, ...]]] = \
+        self._index: tuple[tuple[object, object], dict[tuple[str, bool, str | None, int, bool], tuple[Detector, ...]]] = \
             ((None, None), {})
         # flow id -> its request phase's findings by rule (raw: before silencing), for its answer
         self._predicted: dict[str, dict[str, Finding]] = {}
@@ -52,6 +53,9 @@ class Engine:
         """The operation an API request calls (None off the API)."""
         if ex.api_path is None:
             return None
+        known = ex.__dict__.get(MATCH_FIELD)  # both phases and the annotation ask for the same flow
+        if known is not None and known[0] is self.catalog:
+            return known[1]
         # Keyed by the path's shape (numeric ids as `{}`): each new Pin or board id is no new entry.
         # A catalogue with numeric literal segments (none in Pinterest's) is keyed by the path itself.
         shape = ex.api_path if self.catalog.numeric_literals else NUMERIC_SEGMENT.sub("/{}", ex.api_path)
@@ -61,12 +65,13 @@ class Engine:
             if len(self._matches) >= MATCH_CACHE:
                 self._matches.clear()
             match = self._matches[key] = self.catalog.match(ex.method, ex.api_path)
+        ex.__dict__[MATCH_FIELD] = (self.catalog, match)  # the request alone decides it: kept when the answer completes ex
         return match
 
     def _for(self, phase: str, ex: Exchange, ctx: Context) -> tuple[Detector, ...]:
         """The detectors that may speak about this call, in order (dispatch on declared traits).
 
-        Indexed by (phase, API call, matched operation, status class) and recomputed if `detectors`
+        Indexed by (phase, API call, matched operation, status class, retired version) and recomputed if `detectors`
         or the catalogue is replaced. A detector without rules is left out: silencing nothing already
         silences it.
         """
@@ -77,13 +82,13 @@ class Engine:
         status_class = ex.status // 100 if ex.status is not None and 100 <= ex.status <= 999 else 0
         op = ctx.operation
         # ctx.operation comes from self.catalog (match()), where operation ids are unique.
-        key = (phase, ex.is_api, op.operation_id if op is not None else None, status_class)
+        key = (phase, ex.is_api, op.operation_id if op is not None else None, status_class, ctx.retired)
         chosen = index.get(key)
         if chosen is None:
             if len(index) >= MAX_DISPATCH:
                 index.clear()
             chosen = index[key] = tuple(d for d in self.detectors if d.phase == phase and d.rules
-                                        and d.may_speak(ex.is_api, op, status_class))
+                                        and d.may_speak(ex.is_api, op, status_class, ctx.retired))
         return chosen
 
     def _remember(self, flow_id: str, found: dict[str, Finding]) -> None:

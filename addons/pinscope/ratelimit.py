@@ -98,6 +98,14 @@ def parse_ratelimit(headers: Mapping[str, str]) -> RateLimitPolicy | None:
     reset_h = headers.get("x-ratelimit-reset")
     if limit_h is None and remaining_h is None and reset_h is None:
         return None
+    if len(limit_h or "") + len(remaining_h or "") + len(reset_h or "") <= 200:
+        return _policy(limit_h, remaining_h, reset_h)  # a server repeats its values: remembered
+    return _policy.__wrapped__(limit_h, remaining_h, reset_h)
+
+
+@lru_cache(maxsize=1024)
+def _policy(limit_h: str | None, remaining_h: str | None, reset_h: str | None) -> RateLimitPolicy:
+    """The policy the three headers' values state (an immutable named tuple: safe to share)."""
     limit, windows = parse_limit(limit_h or "")
     return RateLimitPolicy(
         limit=limit,

@@ -47,6 +47,7 @@ class OpenError:
     reset_at: float | None  # a 429: when its window resets
     quick: int = 0  # retries sooner than QUICK_RETRY so far
     signature: int = 0  # the request (method, path, query, body): only the same request is its retry
+    path: str = ""  # the request's path, compared before the signature is worked out (the next Pin differs here)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ class RecoveryTracker:
         if not self.open:  # most sessions, most of the time: no error waits for its retry
             return None
         prior = self.open.get((_token(ex), label))
-        return prior if prior is not None and prior.signature == ex.request_signature else None
+        return prior if prior is not None and prior.path == ex.path and prior.signature == ex.request_signature \
+            else None
 
     def outcome(self, ex: Exchange, prior: OpenError) -> str:
         """How this request (a retry of `prior`) recovers: the first outcome of OUTCOMES that holds."""
@@ -157,7 +159,7 @@ class RecoveryTracker:
         if expired(ex.status, ex.error_code):
             self.expiries[label] = (fp, ex.timestamp)  # bounded: labels are capped by MAX_OPERATIONS
         self.open[(fp, label)] = OpenError(ex.status, ex.error_code, prior.first_at if prior else ex.timestamp,
-                                           ex.timestamp, reset_at, quick, ex.request_signature)
+                                           ex.timestamp, reset_at, quick, ex.request_signature, ex.path)
 
     def _refreshed(self, ex: Exchange, label: str) -> str | None:
         """A success after another token's expiry on this operation, with a token issued since: refreshed."""

@@ -35,8 +35,9 @@ class Credential:
     prefix: str
     fingerprint: str
     app_id: str | None = None  # Basic auth: the app id is public (it is the OAuth client_id)
-    problem: str | None = None  # why it is malformed, in a few words
+    problem: str | None = None  # why it is malformed: a phrase of rules/malformed-authorization.toml
     length: int = 0  # the secret's length: with the fingerprint, lets output mask it where it recurs
+    scheme: str | None = None  # problem "unsupported_scheme": the scheme sent (one of KNOWN_SCHEMES)
 
     @property
     def label(self) -> str:
@@ -92,13 +93,13 @@ def _parse_authorization(value: str) -> Credential | None:
     if lowered == "basic" and rest:
         return _parse_basic(rest)
     if not rest and V5_TOKEN.match(value):
-        return _malformed(value, "token sent without the 'Bearer ' scheme")
+        return _malformed(value, "no_bearer_scheme")
     if not rest:
-        return _malformed(value, "Authorization header has no scheme, expected 'Bearer <token>'")
+        return _malformed(value, "no_scheme")
     if lowered in KNOWN_SCHEMES:
-        return _malformed(rest, f"unsupported scheme {scheme!r}, expected 'Bearer <token>'")
+        return _malformed(rest, "unsupported_scheme", scheme)
     # Anything else may be the secret itself (`pina_… x`, an app secret): never quote it.
-    return _malformed(value, "Authorization value is not '<scheme> <credentials>' with a known scheme")
+    return _malformed(value, "unknown_shape")
 
 
 def _parse_basic(encoded: str) -> Credential:
@@ -106,16 +107,15 @@ def _parse_basic(encoded: str) -> Credential:
     if ":" in encoded and not encoded.endswith("="):
         app_id, _, secret = encoded.partition(":")
         return Credential("malformed", "", fingerprint(secret), app_id=_public_app_id(app_id),
-                          problem="app_id:app_secret sent without base64 encoding", length=len(secret))
+                          problem="basic_unencoded", length=len(secret))
     try:
         decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        return Credential("malformed", "", fingerprint(encoded), problem="Basic value is not valid base64",
-                          length=len(encoded))
+        return Credential("malformed", "", fingerprint(encoded), problem="basic_not_base64", length=len(encoded))
     app_id, sep, secret = decoded.partition(":")
     if not sep or not secret:
         return Credential("malformed", "", fingerprint(decoded), app_id=_public_app_id(app_id),
-                          problem="Basic value does not decode to app_id:app_secret", length=len(decoded))
+                          problem="basic_no_pair", length=len(decoded))
     return Credential("client", "", fingerprint(secret), app_id=_public_app_id(app_id), length=len(secret))
 
 
@@ -124,7 +124,7 @@ def _public_app_id(app_id: str) -> str | None:
     return app_id if app_id.isdigit() and len(app_id) <= 20 else None
 
 
-def _malformed(value: str, problem: str) -> Credential:
-    """A credential that could not be read as intended."""
+def _malformed(value: str, problem: str, scheme: str | None = None) -> Credential:
+    """A credential that could not be read as intended (`problem`: a phrase name, see Credential)."""
     cred = classify_token(value)
-    return Credential("malformed", cred.prefix, cred.fingerprint, problem=problem, length=cred.length)
+    return Credential("malformed", cred.prefix, cred.fingerprint, problem=problem, length=cred.length, scheme=scheme)

@@ -10,6 +10,7 @@ from pinscope.detectors.base import (Context, Findings, detects, explains, messa
                                      token_label)
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
+from pinscope.phrases import scope_sets
 from pinscope.timefmt import format_span, format_timestamp
 
 
@@ -23,7 +24,7 @@ def insufficient_scope(ex: Exchange, ctx: Context) -> Finding:
     """401 code 3: name the operation, the scope sets, and what the token lacks."""
     op = ctx.operation
     params: dict[str, object] = {"operation": operation_label(ex, op), "token": token_label(ex),
-                                 "scope_sets": op.scope_text() if op else Phrase("listed_scopes")}
+                                 "scope_sets": scope_sets(op) if op else Phrase("listed_scopes")}
     state = ctx.session.token(ex.credential)
     if op is not None and state is not None and state.scopes is not None:
         return Finding("insufficient-scope", {**params, "granted": _scopes(state.scopes),
@@ -40,7 +41,7 @@ def scope_not_granted(ex: Exchange, ctx: Context) -> Findings:
         return ()
     return (Finding("scope-not-granted", {
         "operation": op.label,
-        "scope_sets": op.scope_text(),
+        "scope_sets": scope_sets(op),
         "token": token_label(ex),
         "granted": _scopes(state.scopes),
         "missing": _scopes(op.missing_scopes(state.scopes)),

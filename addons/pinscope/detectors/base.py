@@ -66,10 +66,14 @@ class Detector:
     unmatched: bool = False  # only calls matched to no v5 operation (unknown paths and methods)
     # Only calls to operations for which this holds (worked out once per operation by the engine).
     applies: Callable[[Operation], bool] | None = None
+    unanswered: bool = False  # only calls without an answer (an error instead, or the request phase)
+    retired: bool | None = None  # True: calls in a retired API version only (v1, v3...); False: never those
 
-    def may_speak(self, api: bool, operation: Operation | None, status_class: int) -> bool:
+    def may_speak(self, api: bool, operation: Operation | None, status_class: int, retired: bool = False) -> bool:
         """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none)."""
         if self.api is not None and self.api != api:
+            return False
+        if (self.unanswered and status_class != 0) or (self.retired is not None and self.retired != retired):
             return False
         if (self.operation or self.applies is not None) and operation is None:
             return False
@@ -122,15 +126,17 @@ def explains(rule: str) -> Callable[[BuildFn], Builder]:
 
 def detects(*rules: str, phase: Phase = "response", errors_only: bool = False, api: bool | None = None,
             operation: bool = False, statuses: tuple[int, int] | None = None, unmatched: bool = False,
-            applies: Callable[[Operation], bool] | None = None) -> Callable[[DetectFn], Detector]:
+            applies: Callable[[Operation], bool] | None = None, unanswered: bool = False,
+            retired: bool | None = None) -> Callable[[DetectFn], Detector]:
     """Declare a detector: `@detects("video-url-restricted", api=True, operation=True, statuses=(200, 200))`.
 
-    `api`, `operation`, `statuses`, `unmatched` and `applies` only let the engine skip calls that
+    `api`, `operation`, `statuses`, `unmatched`, `applies`, `unanswered` and `retired` only let the engine skip calls that
     could find nothing; the detector still checks what it needs.
     """
 
     def wrap(fn: DetectFn) -> Detector:
-        return Detector(fn, phase, rules, errors_only, api, operation, statuses, unmatched, applies)
+        return Detector(fn, phase, rules, errors_only, api, operation, statuses, unmatched, applies, unanswered,
+                        retired)
 
     return wrap
 

@@ -12,6 +12,7 @@ from pinscope.detectors.base import Context, Findings, app_label, detects, expla
 from pinscope.detectors.routing import path_params
 from pinscope.exchange import Exchange
 from pinscope.findings import UNKNOWN, Finding, Phrase
+from pinscope.phrases import scope_sets
 from pinscope.pinterest import Code
 from pinscope.session import OperationStats
 from pinscope.masking import KnownSecrets
@@ -165,7 +166,7 @@ def restricted_feature(ex: Exchange, ctx: Context) -> Finding:
     op = ctx.operation
     return Finding("restricted-feature", {
         "operation": operation_label(ex, op), "token": token_label(ex), "status": ex.status,
-        "said": said(ex, ctx), "scope_sets": op.scope_text() if op else None,  # only the catalogue variant says it
+        "said": said(ex, ctx), "scope_sets": scope_sets(op) if op else None,  # only the catalogue variant says it
     })
 
 

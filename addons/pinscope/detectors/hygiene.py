@@ -86,7 +86,7 @@ def plain_http(ex: Exchange, ctx: Context) -> Findings:
     return (Finding("plain-http", params, variant),)
 
 
-@detects("plain-http", "token-in-url")
+@detects("plain-http", "token-in-url", unanswered=True)
 def unsent_hygiene(ex: Exchange, ctx: Context) -> Findings:
     """Once a call failed before reaching its host, its request-phase hygiene findings say so (live,
     they were worded before the failure was known)."""

@@ -11,6 +11,7 @@ from pinscope.detectors.base import (Context, Findings, app_label, detects, expl
                                      token_label)
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
+from pinscope.phrases import scope_sets
 
 TOKEN_ENDPOINT = "/oauth/token"
 
@@ -38,7 +39,7 @@ def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
         return None
     if cred.kind == "malformed":
         variant = "basic_malformed" if basic_op else "default"
-        return _malformed(ex, op, variant, problem=cred.problem)  # tokens.py words it
+        return _malformed(ex, op, variant, problem=Phrase(cred.problem, {"scheme": cred.scheme}))
     if cred.kind == "refresh":
         return _malformed(ex, op, "refresh")
     if cred.kind == "foreign" and not (op is not None and "conversion_token" in op.auth):
@@ -61,7 +62,7 @@ def missing_token(ex: Exchange, ctx: Context) -> Findings:
     op = ctx.operation
     if ex.credential is not None or not is_v5(ex) or not needs_bearer(op):
         return ()
-    params = {"operation": op.label, "scope_sets": op.scope_text()}
+    params = {"operation": op.label, "scope_sets": scope_sets(op)}
     return (Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default"),)
 
 

@@ -9,6 +9,7 @@ from pinscope.detectors.base import Context, Findings, detects, operation_label
 from pinscope.exchange import Exchange
 from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
 from pinscope.findings import Finding
+from pinscope.phrases import unread
 
 
 @detects("body-not-read", phase="response", api=True)
@@ -16,11 +17,11 @@ def body_not_read(ex: Exchange, ctx: Context) -> Findings:
     """A Pinterest API call whose request or response body pinscope did not read (Exchange.unread)."""
     if not ex.is_api or not ex.unread:
         return ()
-    request = any(reason.startswith(REQUEST_BODY) for reason in ex.unread)
-    response = any(reason.startswith(RESPONSE_BODY) for reason in ex.unread)
+    request = any(why.body == REQUEST_BODY for why in ex.unread)
+    response = any(why.body == RESPONSE_BODY for why in ex.unread)
     variant = "both" if request and response else "request" if request else "default"
     return (Finding("body-not-read", {"operation": operation_label(ex, ctx.operation),
-                                      "reasons": "; ".join(ex.unread)}, variant),)
+                                      "reasons": [unread(why) for why in ex.unread]}, variant),)
 
 
 DETECTORS = (body_not_read,)

@@ -57,7 +57,7 @@ def request_violations(ex: Exchange, ctx: Context) -> list[Violation]:
 
 def _body_checked(ex: Exchange) -> bool:
     """Whether the request body, if any, was read and is small enough to validate."""
-    if any(reason.startswith(REQUEST_BODY) for reason in ex.unread):
+    if any(why.body == REQUEST_BODY for why in ex.unread):
         return False
     return ex.request_body is None or len(ex.request_body) <= MAX_CHECKED_BODY_BYTES
 

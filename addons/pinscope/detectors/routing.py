@@ -107,7 +107,7 @@ def method_not_allowed(ex: Exchange, ctx: Context) -> Findings:
     }),)
 
 
-@detects("wrong-api-version", phase="request", api=True)
+@detects("wrong-api-version", phase="request", api=True, retired=True)
 def wrong_api_version(ex: Exchange, ctx: Context) -> Findings:
     """`/v1/`, `/v3/`, `/v4/` (any version but v5): name the v5 equivalent or the nearest ones."""
     if not ex.is_api or is_v5(ex):
@@ -141,11 +141,9 @@ def _path_positions(op: Operation) -> dict[str, int]:
     return {s[1:-1]: i for i, s in enumerate(segments) if s.startswith("{")}
 
 
-def _plainly_valid(value: str, rule: dict) -> bool:
-    """A value that obviously keeps the rule (digits where only digits are allowed, short enough)."""
-    limit = rule.get("maxLength")
-    return rule.get("pattern") in DIGITS_ONLY and value.isascii() and value.isdigit() \
-        and (not isinstance(limit, int) or len(value) <= limit)
+def _plainly_valid(value: str, digits_only: bool, limit: int | None) -> bool:
+    """A value that obviously keeps its rule (digits where only digits are allowed, short enough)."""
+    return digits_only and value.isdigit() and value.isascii() and (limit is None or len(value) <= limit)
 
 
 def _shown(value: str) -> str:
@@ -161,26 +159,35 @@ def _violation(value: str, rule: dict) -> str | None:
     return "pattern_and_length" if mismatch and too_long else "pattern" if mismatch else "length" if too_long else None
 
 
+@per_operation
+def _id_checks(op: Operation) -> tuple[tuple[str, str, dict, int, bool, int | None], ...]:
+    """(where, name, rule, path index, digits only, maxLength) per `*_id` parameter, worked out once."""
+    positions = _path_positions(op)
+    checks = []
+    for where, name, rule in _id_rules(op):
+        limit = rule.get("maxLength")
+        checks.append((where, name, rule, positions.get(name, -1), rule.get("pattern") in DIGITS_ONLY,
+                       limit if isinstance(limit, int) else None))
+    return tuple(checks)
+
+
 @detects("invalid-id-format", phase="request", api=True, applies=lambda op: bool(_id_rules(op)))
 def invalid_id_format(ex: Exchange, ctx: Context) -> Findings:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation
     if not is_v5(ex) or op is None:
         return ()
-    rules = _id_rules(op)
-    if not rules:
-        return ()
     segments = [s for s in (ex.api_path or "/").split("/") if s]
-    positions = _path_positions(op)
     problems, names = [], []
-    for where, name, rule in rules:
+    for where, name, rule, index, digits, limit in _id_checks(op):
         if where == "path":
-            index = positions.get(name, len(segments))
-            value = segments[index] if index < len(segments) else None
+            value = segments[index] if 0 <= index < len(segments) else None
             value = unquote(value) if value is not None and "%" in value else value
         else:
             value = ex.query.get(name)
-        broken = _violation(value, rule) if value is not None and not _plainly_valid(value, rule) else None
+        if value is None or _plainly_valid(value, digits, limit):
+            continue
+        broken = _violation(value, rule)
         if broken:
             problems.append(Phrase(broken, {"name": name, "value": repr(_shown(value)), "where": where,
                                             "pattern": rule.get("pattern"), "length": len(value),

@@ -21,10 +21,10 @@ def never_sent(ex: Exchange) -> bool:
     return ex.status is None and cause(ex.error) in UNSENT_CAUSES
 
 
-@detects("pinterest-unreachable", api=True)
+@detects("pinterest-unreachable", api=True, unanswered=True)
 def pinterest_unreachable(ex: Exchange, ctx: Context) -> Findings:
     """mitmproxy could not reach a Pinterest API host: the error and the likely fixes."""
-    if ex.status is not None:  # answered: the common case, decided before reading the error
+    if ex.status is not None or not ex.is_api:  # answered: the common case, decided before reading the error
         return ()
     why = cause(ex.error)
     if why is None:

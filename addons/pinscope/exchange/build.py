@@ -9,7 +9,7 @@ from mitmproxy import http
 
 from pinscope import bounds
 from pinscope.exchange import upstream
-from pinscope.exchange.decode import decode_body
+from pinscope.exchange.decode import Unread, decode_body
 from pinscope.exchange.headers import HeaderView
 from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
 from pinscope.exchange.request import might_leak, pretty_host, request_leaks
@@ -17,23 +17,23 @@ from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_to
 from pinscope.tokens import classify_token, parse_authorization
 from pinscope.untrusted import MAX_BODY_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS, MAX_URL_CHARS
 
-REQUEST_BODY = "request body"  # how Exchange.unread names each body
-RESPONSE_BODY = "response body"
+REQUEST_BODY = "request_body"  # how Exchange.unread names each body (Unread.body: a phrase name)
+RESPONSE_BODY = "response_body"
 FORM = "x-www-form-urlencoded"
 
 
-def _body(message: http.Message, content_encoding: str | None, what: str) -> tuple[bytes | None, tuple[str, ...]]:
+def _body(message: http.Message, content_encoding: str | None, what: str) -> tuple[bytes | None, tuple[Unread, ...]]:
     """(decoded body or None, why it was not read: empty when it was, or when there is none).
 
     Never mitmproxy's get_content(): that decodes the whole body and fills mitmproxy's decode cache.
     """
     raw = message.raw_content
     if raw is None:  # mitmproxy streamed it on (stream_large_bodies): pinscope never sees the bytes
-        return None, (f"{what}: streamed by mitmproxy, not kept",)
+        return None, (Unread("streamed", body=what),)
     if not content_encoding and len(raw) <= MAX_BODY_BYTES:  # most bodies: as they are
         return raw or None, ()
     decoded = decode_body(raw, content_encoding)
-    return decoded.body, (() if decoded.reason is None else (f"{what}: {decoded.reason}",))
+    return decoded.body, (() if decoded.reason is None else (decoded.reason._replace(body=what),))
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -88,14 +88,15 @@ def unchanged(key: tuple[object, ...], request: http.Request) -> bool:
     return key == request_key(request)
 
 
-def _request_fields(req: http.Request) -> dict[str, Any]:
+def _request_fields(req: http.Request, req_headers: HeaderView | None = None) -> dict[str, Any]:
     """The Exchange fields that depend on the request alone, reading the target, query and headers
     only within the caps.
 
     The body is read for an API call that sends JSON or a form, and elsewhere only to look for
     leaked tokens (might_leak).
     """
-    req_headers = HeaderView(req.data.headers.fields)
+    if req_headers is None:
+        req_headers = HeaderView(req.data.headers.fields)
     authorization = req_headers.authorization
     shown_host = pretty_host(req, req_headers.get("host"))
     host = shown_host.lower()
@@ -104,7 +105,9 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     raw_path = target.decode("utf-8", "surrogateescape")  # as mitmproxy's Request.path decodes it
     path = mask_tokens(raw_path)  # a token pasted into the path is shown, like any, by its label
     version, api_path = _split_version(path)
-    calls = environment is not None and req.method != "CONNECT"  # a tunnel (only diagnosed when it fails)
+    data = req.data  # mitmproxy's raw fields: its properties decode on every read
+    method = data.method.decode("utf-8", "surrogateescape").upper()  # as Request.method reads it
+    calls = environment is not None and method != "CONNECT"  # a tunnel (only diagnosed when it fails)
     query_pairs = _pairs(raw_query[:MAX_QUERY_BYTES].decode("utf-8", "surrogateescape"))
     content_type = req_headers.get("content-type", "")
     leaks = environment is None and might_leak(req)
@@ -119,17 +122,19 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     credential = parse_authorization(authorization)
     if credential is not None and credential.length:
         secrets.append((credential.length, credential.fingerprint))
-    url = f"{req.scheme}://{shown_host}{'' if req.port in (80, 443) else f':{req.port}'}{path}"
+    scheme, port = data.scheme.decode("utf-8", "surrogateescape"), data.port
+    url = f"{scheme}://{shown_host}{'' if port in (80, 443) else f':{port}'}{path}"
     return dict(
-        timestamp=bounds.timestamp(req.timestamp_start),  # a capture may hold NaN, inf, text
-        method=req.method.upper(),
-        scheme=req.scheme,
+        timestamp=bounds.timestamp(data.timestamp_start),  # a capture may hold NaN, inf, text
+        method=method,
+        scheme=scheme,
         host=host,
-        port=req.port,
+        port=port,
         path=path,
         url=url + (f"?{shown_query}" if query_pairs else ""),
         query=query,
         environment=environment,
+        is_api=environment is not None,
         api_version=version if calls else None,
         api_path=api_path if calls else None,  # None: names no operation
         request_headers=req_headers,
@@ -143,7 +148,8 @@ def _request_fields(req: http.Request) -> dict[str, Any]:
     )
 
 
-def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: bool = True) -> Exchange:
+def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: bool = True,
+              headers: HeaderView | None = None) -> Exchange:
     """Build the Exchange for a flow (request only, or request and response).
 
     `before`: this flow's request-phase Exchange, given only while its request is unchanged (see
@@ -151,6 +157,7 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     again; what it cached without the answer is dropped). `answered=False`: the
     request phase, which reads the request alone even when the flow already holds an answer (a
     replayed flow, or one another addon answered in its request hook; the response hook follows).
+    `headers`: the request's HeaderView, when the caller has read it already.
     """
     req, resp = flow.request, flow.response if answered else None
     error = flow.error.msg if flow.error and answered else None
@@ -161,13 +168,13 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
         resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
         resp_headers = {}
     if before is None:
-        fields = _request_fields(req)
+        fields = _request_fields(req, headers)
     else:  # the request phase's Exchange, completed: its fields and request-only caches as they are
         fields = before.__dict__
         for name in Exchange.RESPONSE_CACHES:  # computed without the answer: they must be computed again
             fields.pop(name, None)
         if before.unread:
-            fields["unread"] = tuple(r for r in before.unread if r.startswith(REQUEST_BODY))
+            fields["unread"] = tuple(r for r in before.unread if r.body == REQUEST_BODY)
     resp_body = None
     if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
         resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)

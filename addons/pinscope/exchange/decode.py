@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import zlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import brotli
 
@@ -30,21 +31,29 @@ NAME_CHARS = 40  # characters of an unknown Content-Encoding quoted in a reason
 IDENTITY = frozenset({"", "identity", "none"})  # "none": what mitmproxy also accepts as identity
 
 
+class Unread(NamedTuple):
+    """Why a body was not read, as data: rules/body-not-read.toml words it (pinscope.phrases.unread)."""
+
+    reason: str  # larger, codings, unknown_coding, bomb, invalid, truncated; exchange.build adds streamed
+    number: int | None = None  # larger, bomb: the cap in bytes; codings: the most Content-Encodings read
+    coding: str | None = None  # the Content-Encoding concerned
+    body: str = ""  # which body, set by exchange.build (REQUEST_BODY, RESPONSE_BODY)
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """A decoded body, or None and why it was not read (`reason` None: there was no body)."""
 
     body: bytes | None
-    reason: str | None = None
+    reason: Unread | None = None
 
 
 class _Refused(Exception):
-    """Decoding stopped; the message is the reason."""
+    """Decoding stopped; `unread` says why."""
 
-
-def size_text(size: int) -> str:
-    """`1 MiB` for a whole number of MiB, else a byte count."""
-    return f"{size >> 20} MiB" if size and size % (1 << 20) == 0 else f"{size} bytes"
+    def __init__(self, unread: Unread) -> None:
+        super().__init__(unread.reason)
+        self.unread = unread
 
 
 def decode_body(raw: bytes | None, content_encoding: str | None, cap: int = MAX_BODY_BYTES) -> Decoded:
@@ -52,24 +61,25 @@ def decode_body(raw: bytes | None, content_encoding: str | None, cap: int = MAX_
     if not raw:
         return Decoded(None)
     if len(raw) > cap:
-        return Decoded(None, f"larger than {size_text(cap)}")
+        return Decoded(None, Unread("larger", cap))
     if not content_encoding:  # most bodies: nothing to decode
         return Decoded(raw)
     codings = [name.strip() for name in content_encoding.split(",")]
     codings = [name for name in codings if name.lower() not in IDENTITY]
     if len(codings) > MAX_CODINGS:
-        return Decoded(None, f"more than {MAX_CODINGS} Content-Encodings")
+        return Decoded(None, Unread("codings", MAX_CODINGS))
     body = raw
     try:
         for name in reversed(codings):  # the last coding listed was applied last
             decoder = DECODERS.get(name.lower())
             if decoder is None:
-                return Decoded(None, f"unknown Content-Encoding {clean(name, NAME_CHARS)!r}")
+                # Quoted as Python quotes it: a space or a quote in the name stays visible.
+                return Decoded(None, Unread("unknown_coding", coding=repr(clean(name, NAME_CHARS))))
             body = decoder(body, cap)
             if len(body) > cap:
-                return Decoded(None, f"decodes to more than {size_text(cap)} ({name.lower()})")
+                return Decoded(None, Unread("bomb", cap, name.lower()))
     except _Refused as refused:
-        return Decoded(None, str(refused))
+        return Decoded(None, refused.unread)
     return Decoded(body or None)
 
 
@@ -83,7 +93,7 @@ def _deflate(data: bytes, cap: int) -> bytes:
     try:
         return _zlib(data, cap, zlib.MAX_WBITS, "deflate", members=1)
     except _Refused as refused:
-        if "truncated" in str(refused):  # a zlib header was read: this is no raw stream either
+        if refused.unread.reason == "truncated":  # a zlib header was read: this is no raw stream either
             raise
         return _zlib(data, cap, -zlib.MAX_WBITS, "deflate", members=1)
 
@@ -104,9 +114,9 @@ def _zlib(data: bytes, cap: int, wbits: int, name: str, members: int) -> bytes:
                     return bytes(out)
                 decompressor = zlib.decompressobj(wbits)
             elif not data:  # every byte read and the stream has not ended: cut short
-                raise _Refused(f"not valid {name} (truncated)")
+                raise _Refused(Unread("truncated", coding=name))
     except zlib.error:
-        raise _Refused(f"not valid {name}") from None
+        raise _Refused(Unread("invalid", coding=name)) from None
 
 
 def _brotli(data: bytes, cap: int) -> bytes:
@@ -121,9 +131,9 @@ def _brotli(data: bytes, cap: int) -> bytes:
                 break
             out += chunk
     except brotli.error:
-        raise _Refused("not valid br") from None
+        raise _Refused(Unread("invalid", coding="br")) from None
     if len(out) <= cap and not decompressor.is_finished():
-        raise _Refused("not valid br (truncated)")
+        raise _Refused(Unread("truncated", coding="br"))
     return bytes(out)
 
 
@@ -146,9 +156,9 @@ def _zstd(data: bytes, cap: int) -> bytes:
                     return bytes(out)
                 decompressor = zstd.ZstdDecompressor(options=options)
             elif decompressor.needs_input or not chunk:
-                raise _Refused("not valid zstd (truncated)")
+                raise _Refused(Unread("truncated", coding="zstd"))
     except (zstd.ZstdError, EOFError):
-        raise _Refused("not valid zstd") from None
+        raise _Refused(Unread("invalid", coding="zstd")) from None
 
 
 DECODERS = {"gzip": _gzip, "x-gzip": _gzip, "deflate": _deflate, "deflateraw": _deflate, "br": _brotli,

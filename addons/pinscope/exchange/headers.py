@@ -20,6 +20,25 @@ READ_AT_ONCE = frozenset({b"host", b"content-type", b"content-encoding", b"autho
                           b"x-ratelimit-reset", b"x-pinterest-rid", b"server"})
 
 
+_READ_AT_ONCE_NAMES = frozenset(name.decode() for name in READ_AT_ONCE)
+# Raw field name (as sent: `Content-Type`, `content-type`) -> its lower-case name when READ_AT_ONCE,
+# else None. A client sends the same few names on every request: one dict lookup instead of lower(),
+# a set lookup and decode() per field. Bounded: cleared when full (hostile names cost only that).
+_NAMES: dict[bytes, str | None] = {}
+_UNSEEN = object()
+MAX_NAMES = 512
+
+
+def _learn(raw_name: bytes) -> str | None:
+    """The lower-case name of a raw field name when pinscope reads it at once, else None; remembered."""
+    lowered = raw_name.lower()
+    name = lowered.decode("ascii") if lowered in READ_AT_ONCE else None
+    if len(_NAMES) >= MAX_NAMES:
+        _NAMES.clear()
+    _NAMES[raw_name] = name
+    return name
+
+
 class HeaderView(MutableMapping[str, str]):
     """Lower-case names to values (duplicates joined, capped, credentials redacted), like read_headers()."""
 
@@ -30,11 +49,13 @@ class HeaderView(MutableMapping[str, str]):
         self._known: dict[str, str] = {}
         self._all: dict[str, str] | None = None
         self.authorization: str | None = None  # the raw Authorization value, for tokens.parse_authorization
+        names = _NAMES
         for raw_name, raw_value in self._fields:
-            lowered = raw_name.lower()
-            if lowered not in READ_AT_ONCE:
+            name = names.get(raw_name, _UNSEEN)
+            if name is _UNSEEN:
+                name = _learn(raw_name)
+            if name is None:
                 continue
-            name = lowered.decode("ascii")
             value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
             if name == "authorization":
                 self.authorization = value if self.authorization is None else joined(self.authorization, value)
@@ -53,7 +74,7 @@ class HeaderView(MutableMapping[str, str]):
             return self._all.get(name, default)
         if name in self._known:
             return self._known[name]
-        if name.isascii() and name.encode() in READ_AT_ONCE:
+        if name in _READ_AT_ONCE_NAMES:  # read at once and absent: nothing more to decode
             return default
         return self._every().get(name, default)
 

@@ -9,6 +9,7 @@ from typing import Any
 from pinscope.pinterest import API_HOSTS, Environment  # noqa: F401 - re-exported from pinscope.exchange
 from pinscope.ratelimit import RateLimitPolicy, parse_ratelimit
 from pinscope.redact import loads
+from pinscope.exchange.decode import Unread
 from pinscope.tokens import Credential
 from pinscope.untrusted import MAX_MESSAGE_CHARS, cut
 
@@ -49,6 +50,7 @@ class Exchange:
     url: str  # masked: secret query values replaced by their labels
     query: dict[str, str]  # masked
     environment: Environment | None  # None: not a Pinterest API host
+    is_api: bool  # environment is not None: a plain field, as detectors ask it a dozen times a flow
     api_version: str | None  # "v5", "v3", ... from the first path segment
     api_path: str | None  # path after `/v5` (or the whole path when no version is given)
     request_headers: dict[str, str]  # lower-case names; credentials redacted
@@ -62,7 +64,7 @@ class Exchange:
     error: str | None  # connection-level error, when there is no response
     leaked: tuple[tuple[str, Credential], ...]  # (where, token) found in request text
     query_tokens: tuple[tuple[str, Credential], ...] = ()  # (query key, token) found in the query string
-    unread: tuple[str, ...] = ()  # API calls: why a body was not read ("response body: larger than 1 MiB")
+    unread: tuple[Unread, ...] = ()  # API calls: why a body was not read (rules/body-not-read.toml words it)
     secrets: tuple[tuple[int, str], ...] = ()  # (length, fingerprint) of the request's secrets, never values
 
     @cached_property
@@ -116,8 +118,3 @@ class Exchange:
     def request_id(self) -> str | None:
         """`x-pinterest-rid`, the id Pinterest support asks for."""
         return self.response_headers.get("x-pinterest-rid")
-
-    @property
-    def is_api(self) -> bool:
-        """Whether the request went to a Pinterest API host."""
-        return self.environment is not None

@@ -10,7 +10,9 @@ from mitmproxy import http
 from mitmproxy.utils.strutils import is_mostly_bin
 
 from pinscope.exchange import decode_body
+from pinscope.phrases import reason, spoken
 from pinscope.redacthar.mask import Masker
+from pinscope.rulebook import default_rules
 from pinscope.tokens import parse_authorization
 
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
@@ -76,8 +78,11 @@ def _body(message: http.Message, what: str, masker: Masker, notes: list[str]) ->
     body = decoded.body or b""
     if decoded.reason is not None or _binary(body):
         # Unread bytes may hold anything: sharing them would share secrets no masking looked at.
-        reason = decoded.reason or f"binary, {len(raw)} bytes"
-        notes.append(f"{what} dropped ({reason})")
+        if decoded.reason is None:
+            why = f"binary, {len(raw)} bytes"
+        else:  # in the words of the body-not-read finding the analysis gives
+            why = spoken(reason(decoded.reason), default_rules()["body-not-read"])
+        notes.append(f"{what} dropped ({why})")
         message.content = b""
         return
     # Decoded here, within the cap: mitmproxy's get_text() would decode the body again, unbounded.
