@@ -142,8 +142,11 @@ def flows(draw: st.DrawFn, *, at: float | None = None) -> http.HTTPFlow:
     host = draw(st.sampled_from((PROD, PROD, SANDBOX, "API.Pinterest.com", "www.pinterest.com", "example.com",
                                  "127.0.0.1", "xn--6553565535a")))
     version = draw(st.sampled_from((b"HTTP/1.1", b"HTTP/1.1", b"HTTP/2.0", b"HTTP/1.0")))
+    # The name the client asked for (Host, :authority): in transparent mode `host` is only the address.
+    asked = draw(st.sampled_from((host, host, PROD, "example.com")))
     body, encoding_field = draw(bodies().flatmap(encoded))
-    fields = [(b"host", host.encode()), *encoding_field, *draw(request_fields)]
+    host_field = [(b"host", asked.encode())] if version != b"HTTP/2.0" or draw(st.booleans()) else []
+    fields = [*host_field, *encoding_field, *draw(request_fields)]
     if draw(st.booleans()):
         form = "&".join(f"{k}={v}" for k, v in draw(st.lists(form_fields, max_size=4)))
         body = form.encode("utf-8", "surrogatepass")
@@ -151,7 +154,7 @@ def flows(draw: st.DrawFn, *, at: float | None = None) -> http.HTTPFlow:
     start = T0 + (draw(st.floats(0, 1e5)) if at is None else at)
     req = http.Request(host, draw(st.sampled_from((443, 80, 8443))), draw(st.sampled_from(
         (b"GET", b"POST", b"PATCH", b"DELETE", b"PUT", b"OPTIONS", b"HEAD", b"get", b"BREW"))),
-        draw(st.sampled_from((b"https", b"http"))), host.encode() if version == b"HTTP/2.0" else b"",
+        draw(st.sampled_from((b"https", b"http"))), asked.encode() if version == b"HTTP/2.0" else b"",
         draw(paths()), version, http.Headers(fields), body, None, start, start + 0.01)
     flow = tflow.tflow(req=req)
     flow.response = draw(st.none() | responses(version, start))

@@ -31,3 +31,15 @@ def test_a_copy_is_independent_and_authorization_is_never_a_value() -> None:
     twin["x-pinscope-silence"] = "rate-limit-low"
     assert view.get("x-pinscope-silence") is None and twin["x-pinscope-silence"] == "rate-limit-low"
     assert view["authorization"] == "[redacted]" and "pina_" not in repr(view)
+
+
+@given(FIELDS, st.lists(st.tuples(ASKED, st.none() | st.text(max_size=8)), max_size=4), ASKED)
+def test_names_set_or_deleted_read_as_a_dict_would(fields: tuple, changes: list, name: str) -> None:
+    view, expected = HeaderView(fields), read_headers(http.Headers(fields))[0]
+    for changed, value in changes:  # None: delete it
+        if value is None:
+            if changed in expected:
+                del view[changed], expected[changed]
+        else:
+            view[changed] = expected[changed] = value
+    assert view.get(name) == expected.get(name) and dict(view) == expected

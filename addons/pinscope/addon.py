@@ -153,7 +153,8 @@ class Pinscope:
         findings = self.engine.on_response(ex) if completed else self.engine.on_request(ex)
         if (ex.is_api or ex.leaked) and (before is None or annotate.CONTEXT_KEY not in flow.metadata):
             annotate.set_context(flow, ex, self.engine.match(ex))  # from the request alone: set once
-        annotate.annotate(flow, findings)
+        if findings:
+            annotate.annotate(flow, findings)
         if self.terminal and completed:
             self._print(ex, annotate.stored_findings(flow))
         return ex

@@ -37,13 +37,29 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
     if not findings:
         return False
     gone = replaced(findings)
-    previous = {comment_line(f) for f in stored_findings(flow)} if gone else set()
-    changed = _withdraw(flow, gone) if gone else False
-    changed |= _add_metadata(flow, [f.as_dict() for f in findings])
-    stored = stored_findings(flow)  # read once: the comment and the marker both follow it
+    if flow.metadata.get(FINDINGS_KEY):
+        stored, previous, changed = _merge(flow, findings, gone)
+    else:  # the flow's first findings (most flows): nothing stored to read back or withdraw
+        flow.metadata[FINDINGS_KEY] = [f.as_dict() for f in findings]
+        stored, previous, changed = findings, frozenset(), True
     changed |= _write_comment(flow, stored, previous)
     changed |= _set_marker(flow, worst(stored)) if gone else _raise_marker(flow, worst(findings))
     return changed
+
+
+def _merge(flow: http.HTTPFlow, findings: list[RenderedFinding],
+           gone: frozenset[str]) -> tuple[list[RenderedFinding], set[str], bool]:
+    """Add findings to those the flow has, without the ones they replace: (the flow's findings now,
+    comment lines of the withdrawn ones, whether the metadata changed). The metadata is read once."""
+    old = stored_findings(flow)
+    previous = {comment_line(f) for f in old} if gone else set()
+    changed = _withdraw(flow, gone) if gone else False
+    stored = list(flow.metadata.get(FINDINGS_KEY) or [])
+    new = [(f, item) for f in findings if (item := f.as_dict()) not in stored]
+    if new:
+        flow.metadata[FINDINGS_KEY] = stored + [item for _, item in new]
+    # What stored_findings() would read back now: the kept findings, then the new ones.
+    return [f for f in old if f.rule not in gone] + [f for f, _ in new], previous, changed or bool(new)
 
 
 def set_context(flow: http.HTTPFlow, ex: Exchange, match: Match | None) -> None:
@@ -85,23 +101,15 @@ def _write_comment(flow: http.HTTPFlow, stored: list[RenderedFinding], previous:
     response must not hide behind a warning found on the request. `previous`: lines pinscope wrote
     before (of findings since withdrawn), which are not the user's either.
     """
-    ours = [comment_line(f) for f in sorted(stored, key=lambda f: f.severity.rank)]
-    mine = set(ours)
-    theirs = [line for line in flow.comment.splitlines() if line not in mine and line not in previous]
-    comment = "\n".join([*theirs, *dict.fromkeys(ours)])
+    ours = dict.fromkeys(comment_line(f) for f in sorted(stored, key=lambda f: f.severity.rank))
+    if flow.comment:
+        theirs = [line for line in flow.comment.splitlines() if line not in ours and line not in previous]
+        comment = "\n".join([*theirs, *ours])
+    else:  # most flows: nobody wrote a comment before
+        comment = "\n".join(ours)
     if comment == flow.comment:
         return False
     flow.comment = comment
-    return True
-
-
-def _add_metadata(flow: http.HTTPFlow, items: list[dict[str, str | None]]) -> bool:
-    """Extend metadata["pinscope"] with findings not already listed."""
-    stored = list(flow.metadata.get(FINDINGS_KEY) or [])
-    new = [item for item in items if item not in stored]
-    if not new:
-        return False
-    flow.metadata[FINDINGS_KEY] = stored + new
     return True
 
 

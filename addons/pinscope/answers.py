@@ -85,7 +85,7 @@ class TableFile(BaseModel):
     answer: list[Row]
 
 
-MAX_CODES_INDEXED = 1024  # (status, code) pairs whose rows AnswerTable remembers
+MAX_CODES_INDEXED = 1024  # answer kinds (status, code, host, API version, credential) AnswerTable indexes
 
 
 class Facts:
@@ -99,11 +99,10 @@ class Facts:
 
     def holds(self, name: str) -> bool:
         """A named fact (`restricted`, `predicted:RULE`, `!grant_covers`), computed once."""
-        if name.startswith("!"):
-            return not self.holds(name[1:])
-        if name not in self._known:
-            self._known[name] = self._fact(name)
-        return self._known[name]
+        known = self._known.get(name)
+        if known is None:
+            known = self._known[name] = not self.holds(name[1:]) if name[:1] == "!" else self._fact(name)
+        return known
 
 
 @dataclass(frozen=True)
@@ -113,39 +112,40 @@ class AnswerTable:
     rows: tuple[Row, ...]
     messages: dict[str, re.Pattern[str]]
     by_status: dict[int, tuple[Row, ...]]
-    # (status, code) -> the status's rows that may name that code, in order; filled as answers arrive
-    _by_code: dict[tuple[int, int | None], tuple[Row, ...]] = field(default_factory=dict, compare=False)
+    # (status, code, host, retired, credential) -> the status's rows whose conditions on these hold,
+    # in order: only messages and evidence are left to check per answer. Filled as answers arrive.
+    _by_kind: dict[tuple[int, int | None, str | None, bool, str], tuple[Row, ...]] = \
+        field(default_factory=dict, compare=False)
 
     def diagnose(self, facts: Facts) -> Row | None:
         """The row explaining this answer, or None (then: pinterest-error)."""
-        for row in self._rows_for(facts.status, facts.code):
-            if self._matches(row.when, facts):
+        for row in self._rows_for(facts):
+            when = row.when
+            if when.message is not None and not self.messages[when.message].search(facts.message):
+                continue
+            if all(facts.holds(name) for name in when.evidence):
                 return row
         return None
 
-    def _rows_for(self, status: int, code: int | None) -> tuple[Row, ...]:
-        """by_status[status] without the rows that ask for another code (codes come from traffic: bounded)."""
-        key = (status, code)
-        rows = self._by_code.get(key)
+    def _rows_for(self, facts: Facts) -> tuple[Row, ...]:
+        """by_status[status] without the rows another code, host, API version or credential rules out
+        (codes come from traffic: bounded)."""
+        key = (facts.status, facts.code, facts.host, facts.retired, facts.credential)
+        rows = self._by_kind.get(key)
         if rows is None:
-            if len(self._by_code) >= MAX_CODES_INDEXED:
-                self._by_code.clear()
-            rows = self._by_code[key] = tuple(r for r in self.by_status.get(status, ())
-                                              if r.when.code is None or code in r.when.code)
+            if len(self._by_kind) >= MAX_CODES_INDEXED:
+                self._by_kind.clear()
+            rows = self._by_kind[key] = tuple(r for r in self.by_status.get(facts.status, ())
+                                              if _fits(r.when, facts))
         return rows
 
-    def _matches(self, when: When, facts: Facts) -> bool:
-        if (when.api == "retired") != facts.retired:
-            return False
-        if when.code is not None and facts.code not in when.code:
-            return False
-        if when.host is not None and facts.host != when.host:
-            return False
-        if when.credential is not None and facts.credential not in when.credential:
-            return False
-        if when.message is not None and not self.messages[when.message].search(facts.message):
-            return False
-        return all(facts.holds(name) for name in when.evidence)
+
+def _fits(when: When, facts: Facts) -> bool:
+    """Whether the row's conditions on the answer's kind (all but message and evidence) hold."""
+    return ((when.api == "retired") == facts.retired
+            and (when.code is None or facts.code in when.code)
+            and (when.host is None or facts.host == when.host)
+            and (when.credential is None or facts.credential in when.credential))
 
 
 def load_table(path: Path, rules: dict[str, Rule]) -> AnswerTable:

@@ -32,11 +32,11 @@ class Operation:
     sandbox: bool
     beta: bool
     param_rules: dict[str, dict] = field(default_factory=dict, compare=False, hash=False)
+    label: str = field(init=False, compare=False, repr=False)  # `GET /v5/pins/{pin_id}`: how findings name it
 
-    @property
-    def label(self) -> str:
-        """`GET /v5/pins/{pin_id}`: how findings name an operation."""
-        return f"{self.method} /v5{self.path}"
+    def __post_init__(self) -> None:
+        # Worked out once: every call names its operation several times (findings, session, reports).
+        object.__setattr__(self, "label", f"{self.method} /v5{self.path}")
 
     @property
     def needs_oauth(self) -> bool:

@@ -20,9 +20,10 @@ from pinscope.untrusted import describe_error
 logger = logging.getLogger("pinscope")
 SILENCE_HEADER = "x-pinscope-silence"
 MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come (flows in flight)
-MAX_DISPATCH = 8192  # dispatch entries: phases x API or not x operations (about 230) x status classes
+MAX_DISPATCH = 8192  # dispatch entries (phase, operation, status class, call traits): a session uses a few dozen
 MATCH_CACHE = 1024  # (method, path shape) -> Match entries kept
 NOTHING_PREDICTED: Mapping[str, Finding] = MappingProxyType({})  # read-only: shared by every flow
+ANY_VERSION = (None, CURRENT_VERSION)  # an API call in v5, or with no version segment (taken as v5)
 MATCH_FIELD = "_match"  # Exchange field: (catalogue, Match) of its request, remembered by match()
 NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # an id segment: paths differing only there share a Match
 
@@ -44,7 +45,7 @@ class Engine:
         self.session = Session()
         self._failed_rules: set[str] = set()  # detectors already logged as failing
         self._matches: dict[tuple[str, str], Match] = {}
-        self._index: tuple[tuple[object, object], dict[tuple[str, bool, str | None, int, bool], tuple[Detector, ...]]] = \
+        self._index: tuple[tuple[object, object], dict[tuple[object, ...], tuple[Detector, ...]]] = \
             ((None, None), {})
         # flow id -> its request phase's findings by rule (raw: before silencing), for its answer
         self._predicted: dict[str, dict[str, Finding]] = {}
@@ -71,7 +72,8 @@ class Engine:
     def _for(self, phase: str, ex: Exchange, ctx: Context) -> tuple[Detector, ...]:
         """The detectors that may speak about this call, in order (dispatch on declared traits).
 
-        Indexed by (phase, API call, matched operation, status class, retired version) and recomputed if `detectors`
+        Indexed by (phase, matched operation, status class, retired version, and the call's traits:
+        environment, credential kind, scheme, query tokens, unread bodies) and recomputed if `detectors`
         or the catalogue is replaced. A detector without rules is left out: silencing nothing already
         silences it.
         """
@@ -82,13 +84,16 @@ class Engine:
         status_class = ex.status // 100 if ex.status is not None and 100 <= ex.status <= 999 else 0
         op = ctx.operation
         # ctx.operation comes from self.catalog (match()), where operation ids are unique.
-        key = (phase, ex.is_api, op.operation_id if op is not None else None, status_class, ctx.retired)
+        credential = ex.credential
+        call = (ex.environment, credential.kind if credential is not None else None, ex.scheme,
+                bool(ex.query_tokens), bool(ex.unread))
+        key = (phase, op.operation_id if op is not None else None, status_class, ctx.retired, call)
         chosen = index.get(key)
         if chosen is None:
             if len(index) >= MAX_DISPATCH:
                 index.clear()
             chosen = index[key] = tuple(d for d in self.detectors if d.phase == phase and d.rules
-                                        and d.may_speak(ex.is_api, op, status_class, ctx.retired))
+                                        and d.may_speak(ex.is_api, op, status_class, ctx.retired, call))
         return chosen
 
     def _remember(self, flow_id: str, found: dict[str, Finding]) -> None:
@@ -120,18 +125,20 @@ class Engine:
         return [f for f in before if f.rule not in gone] + after
 
     def _run(self, ex: Exchange, phase: str, now: float | None, match: Match | None) -> list[RenderedFinding]:
-        from_header = _header_silence(ex)
-        silenced = self.settings.silence | from_header if from_header else self.settings.silence
+        silenced = self.settings.silence
+        if ex.request_headers.get(SILENCE_HEADER):  # rare: most calls silence nothing of their own
+            silenced = silenced | _header_silence(ex)
         predicted = self._predicted.pop(ex.flow_id, NOTHING_PREDICTED) if phase == "response" else NOTHING_PREDICTED
         ctx = Context(self.catalog, match, self.session, ex.timestamp if now is None else now,
-                      self.settings, silenced, predicted, retired=is_retired(ex))
-        self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
+                      self.settings, silenced, predicted, is_retired(ex))
+        if ex.secrets:
+            self.session.learn_secrets(ex)  # before rendering: this flow's own secrets are masked too
+        chosen = self._for(phase, ex, ctx)
+        if silenced and phase == "response":  # request detectors run even when silenced: evidence for the answer
+            chosen = tuple(d for d in chosen if not silenced.issuperset(d.rules))
         rendered: list[RenderedFinding] = []
         found_by_rule: dict[str, Finding] = {}
-        for detector in self._for(phase, ex, ctx):
-            # Request detectors run even when silenced: what they find is evidence for the answer.
-            if phase == "response" and silenced and silenced.issuperset(detector.rules):
-                continue
+        for detector in chosen:
             try:
                 found = detector.fn(ex, ctx)
                 if not found:  # most calls: an empty tuple (a generator is never false: it is read below)
@@ -171,7 +178,7 @@ class Engine:
 
 def is_retired(ex: Exchange) -> bool:
     """A Pinterest API call in a retired version (v1, v3, ...)."""
-    return ex.is_api and ex.api_version not in (None, CURRENT_VERSION)
+    return ex.is_api and ex.api_version not in ANY_VERSION
 
 
 def _header_silence(ex: Exchange) -> frozenset[str]:

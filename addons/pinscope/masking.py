@@ -50,12 +50,11 @@ class KnownSecrets:
         self._by_length: dict[int, set[str]] = {}
         self._count = 0
         self._limit = limit
+        self._shortest = 1 << 30  # no text shorter than the shortest secret can hold one
         self._serial = next(_SERIALS)  # unique per object, unlike id(): see stamp
-
-    @property
-    def stamp(self) -> tuple[int, int]:
-        """Which secrets these are: changes whenever one is learnt (what clean() remembers is keyed by it)."""
-        return self._serial, self._count
+        # Which secrets these are: changes whenever one is learnt (what clean() and render() remember
+        # is keyed by it). An attribute, not a property: every clean() reads it.
+        self.stamp: tuple[int, int] = (self._serial, 0)
 
     def __bool__(self) -> bool:
         return self._count > 0
@@ -70,11 +69,15 @@ class KnownSecrets:
         if print_ not in prints:
             prints.add(print_)
             self._count += 1
+            self._shortest = min(self._shortest, length)
+            self.stamp = (self._serial, self._count)
 
     def may_hold(self, text: str) -> bool:
         """Whether `text` has a run of a length some secret has (the cheap test before holds())."""
-        return any(len(m.group()) in self._by_length or len(m.group().rstrip(".-=~")) in self._by_length
-                   for m in _RUN.finditer(text))
+        if len(text) < self._shortest:
+            return False
+        lengths = self._by_length
+        return any(len(run) in lengths or len(run.rstrip(".-=~")) in lengths for run in _RUN.findall(text))
 
     def holds(self, text: str) -> bool:
         """Whether `text` is one of the secrets."""

@@ -131,7 +131,8 @@ class RecoveryTracker:
         if label is None or ex.status is None:
             return
         prior = self.pending(ex, label)
-        outcome = self.outcome(ex, prior) if prior else (self._refreshed(ex, label) if ex.status < 400 else None)
+        outcome = self.outcome(ex, prior) if prior else \
+            (self._refreshed(ex, label) if ex.status < 400 and self.expiries else None)
         if prior is None and ex.status < 400 and outcome is None:
             return
         ops = self.operations.get(label)

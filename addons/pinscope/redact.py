@@ -73,7 +73,8 @@ def _quote(text: str, safe: str) -> str:
 
 def mask_tokens(text: str) -> str:
     """`text` with every v5 token in it replaced by its label."""
-    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text) if "pin" in text else text
+    # `pina`/`pinr` before the regex: `/v5/pins/…` says "pin" on every Pin call, never a token
+    return TOKEN_IN_TEXT.sub(lambda m: mask(m.group()), text) if "pina" in text or "pinr" in text else text
 
 
 def tokens_in(where: str, text: str) -> Found:

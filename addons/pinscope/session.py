@@ -122,8 +122,11 @@ class Session:
             return
         self.api_flows += 1
         self.environments[ex.environment] += 1
-        self.first_seen = ex.timestamp if self.first_seen is None else min(self.first_seen, ex.timestamp)
-        self.last_seen = ex.timestamp if self.last_seen is None else max(self.last_seen, ex.timestamp)
+        moment = ex.timestamp
+        if self.first_seen is None or moment < self.first_seen:
+            self.first_seen = moment
+        if self.last_seen is None or moment > self.last_seen:
+            self.last_seen = moment
         if ex.grant is not None:
             self._observe_grant(ex)
         if op is not None:
@@ -140,7 +143,7 @@ class Session:
         if ex.status < 400:
             state.succeeded_on.add(ex.environment)
             state.last_success = ex.timestamp
-        if not _auth_failure(ex):  # a 403 code 29 too: Pinterest knew the token there
+        if ex.status < 400 or not _auth_failure(ex):  # a 403 code 29 too: Pinterest knew the token there
             state.authenticated_on.add(ex.environment)
         elif ex.status in (401, 403):
             state.failures += 1

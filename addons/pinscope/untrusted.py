@@ -54,7 +54,8 @@ def clean(value: object, limit: int = MAX_TEXT_CHARS, known: KnownSecrets | None
     if value is None:
         return Clean("")
     key = None
-    if type(value) is str and len(value) <= MAX_REMEMBERED_CHARS:
+    kind = type(value)
+    if (kind is str or kind is Clean) and len(value) <= MAX_REMEMBERED_CHARS:  # the same text: the same result
         key = (value, limit, known.stamp if known is not None else None)
         remembered = _REMEMBERED.get(key)
         if remembered is not None:
@@ -63,7 +64,9 @@ def clean(value: object, limit: int = MAX_TEXT_CHARS, known: KnownSecrets | None
     text = cut(text, limit * MAX_SCAN_FACTOR)  # before the regexes
     # Controls go before masking (a NUL or zero-width space inside a token must not hide it) and
     # after (percent-decoding can produce them).
-    text = _plain(mask_secrets(_plain(text), known))
+    plain = _plain(text)
+    masked = mask_secrets(plain, known)
+    text = plain if masked is plain else _plain(masked)  # unmasked: already plain
     result = Clean(text if len(text) <= limit else text[:limit - 1] + "…")
     if key is not None and result == value:  # only text with nothing to mask: the table holds no secret
         if len(_REMEMBERED) >= MAX_REMEMBERED:

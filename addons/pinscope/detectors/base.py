@@ -39,13 +39,16 @@ class Context:
     # the words of a prediction the answer confirms.
     predicted: Mapping[str, Finding] = field(default_factory=dict)
     retired: bool = False  # a retired API version (v1, v3, ...): its path names no v5 operation
+    # The matched v5 operation, if any (None for a retired version: see wrong-api-version); worked out
+    # once, as detectors ask for it a dozen times a flow.
+    operation: Operation | None = field(init=False)
 
-    @property
-    def operation(self) -> Operation | None:
-        """The matched v5 operation, if any (None for a retired version: see wrong-api-version)."""
-        return self.match.operation if self.match and not self.retired else None
+    def __post_init__(self) -> None:
+        self.operation = self.match.operation if self.match and not self.retired else None
 
 
+# A call's environment, credential kind, scheme, and whether it has query tokens and unread bodies (dispatch).
+Traits = tuple[str | None, str | None, str | None, bool, bool]
 Findings = tuple[Finding, ...]  # what a detector returns: a plain tuple, () when it finds nothing
 # Any iterable is still accepted (a generator detector works); a tuple is cheapest: no generator to make and exhaust.
 DetectFn = Callable[[Exchange, Context], Iterable[Finding]]
@@ -68,10 +71,22 @@ class Detector:
     applies: Callable[[Operation], bool] | None = None
     unanswered: bool = False  # only calls without an answer (an error instead, or the request phase)
     retired: bool | None = None  # True: calls in a retired API version only (v1, v3...); False: never those
+    sandbox: bool = False  # only calls to the sandbox host
+    credentials: tuple[str | None, ...] | None = None  # only calls with these credential kinds (None: no credential)
+    scheme: str | None = None  # only calls over this scheme ("http")
+    query_tokens: bool = False  # only calls with a token in the query string (Exchange.query_tokens)
+    unread: bool = False  # only calls with a body pinscope did not read (Exchange.unread)
 
-    def may_speak(self, api: bool, operation: Operation | None, status_class: int, retired: bool = False) -> bool:
-        """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none)."""
+    def may_speak(self, api: bool, operation: Operation | None, status_class: int, retired: bool = False,
+                  call: Traits = (None, None, None, False, False)) -> bool:
+        """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none;
+        `call`: its environment, credential kind, scheme, and whether it has query tokens, unread bodies)."""
         if self.api is not None and self.api != api:
+            return False
+        environment, credential, scheme, query_tokens, unread = call
+        if (self.sandbox and environment != "sandbox") or (self.scheme is not None and self.scheme != scheme) \
+                or (self.credentials is not None and credential not in self.credentials) \
+                or (self.query_tokens and not query_tokens) or (self.unread and not unread):
             return False
         if (self.unanswered and status_class != 0) or (self.retired is not None and self.retired != retired):
             return False
@@ -127,16 +142,19 @@ def explains(rule: str) -> Callable[[BuildFn], Builder]:
 def detects(*rules: str, phase: Phase = "response", errors_only: bool = False, api: bool | None = None,
             operation: bool = False, statuses: tuple[int, int] | None = None, unmatched: bool = False,
             applies: Callable[[Operation], bool] | None = None, unanswered: bool = False,
-            retired: bool | None = None) -> Callable[[DetectFn], Detector]:
+            retired: bool | None = None, sandbox: bool = False, credentials: tuple[str | None, ...] | None = None,
+            scheme: str | None = None, query_tokens: bool = False, unread: bool = False,
+            ) -> Callable[[DetectFn], Detector]:
     """Declare a detector: `@detects("video-url-restricted", api=True, operation=True, statuses=(200, 200))`.
 
-    `api`, `operation`, `statuses`, `unmatched`, `applies`, `unanswered` and `retired` only let the engine skip calls that
+    `api`, `operation`, `statuses`, `unmatched`, `applies`, `unanswered`, `retired`, `sandbox`,
+    `credentials`, `scheme`, `query_tokens` and `unread` only let the engine skip calls that
     could find nothing; the detector still checks what it needs.
     """
 
     def wrap(fn: DetectFn) -> Detector:
         return Detector(fn, phase, rules, errors_only, api, operation, statuses, unmatched, applies, unanswered,
-                        retired)
+                        retired, sandbox, credentials, scheme, query_tokens, unread)
 
     return wrap
 

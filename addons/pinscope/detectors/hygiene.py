@@ -60,7 +60,7 @@ def token_leak(ex: Exchange, ctx: Context) -> Findings:
     }),)
 
 
-@detects("token-in-url", phase="request")
+@detects("token-in-url", phase="request", query_tokens=True)
 def token_in_url(ex: Exchange, ctx: Context) -> Findings:
     """A token in the query string of a request to a Pinterest host."""
     tokens = ex.query_tokens
@@ -73,7 +73,7 @@ def token_in_url(ex: Exchange, ctx: Context) -> Findings:
     }, "unsent" if never_sent(ex) else "default"),)
 
 
-@detects("plain-http", phase="request", api=True)
+@detects("plain-http", phase="request", api=True, scheme="http")
 def plain_http(ex: Exchange, ctx: Context) -> Findings:
     """The Pinterest API called over http:// (with the token, if any, in clear text)."""
     if not ex.is_api or ex.scheme != "http":

@@ -56,7 +56,7 @@ def _malformed(ex: Exchange, op: Operation | None, variant: str, **extra: object
                    variant)
 
 
-@detects("missing-token", phase="request", api=True, operation=True)
+@detects("missing-token", phase="request", api=True, operation=True, credentials=(None,))
 def missing_token(ex: Exchange, ctx: Context) -> Findings:
     """A call to an operation that needs a bearer token, sent without Authorization."""
     op = ctx.operation

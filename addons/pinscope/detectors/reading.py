@@ -12,7 +12,7 @@ from pinscope.findings import Finding
 from pinscope.phrases import unread
 
 
-@detects("body-not-read", phase="response", api=True)
+@detects("body-not-read", phase="response", api=True, unread=True)
 def body_not_read(ex: Exchange, ctx: Context) -> Findings:
     """A Pinterest API call whose request or response body pinscope did not read (Exchange.unread)."""
     if not ex.is_api or not ex.unread:

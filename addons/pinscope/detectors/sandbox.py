@@ -57,7 +57,7 @@ def production_token_on_sandbox(ex: Exchange, ctx: Context) -> Finding:
     return _wrong_host(ex, ctx, "production-token-on-sandbox")
 
 
-@detects("sandbox-endpoint-unavailable", phase="request", api=True, operation=True)
+@detects("sandbox-endpoint-unavailable", phase="request", api=True, operation=True, sandbox=True)
 def sandbox_endpoint_unavailable(ex: Exchange, ctx: Context) -> Findings:
     """An operation with `x-sandbox: disabled` called on the sandbox host (before the answer)."""
     op = ctx.operation
@@ -76,7 +76,7 @@ def sandbox_endpoint_refused(ex: Exchange, ctx: Context) -> Finding:
     }, "confirmed")
 
 
-@detects("sandbox-host-in-use", phase="request", api=True)
+@detects("sandbox-host-in-use", phase="request", api=True, sandbox=True)
 def sandbox_host_in_use(ex: Exchange, ctx: Context) -> Findings:
     """Once per session: traffic goes to the sandbox host; here is how to move to production."""
     if ex.environment != "sandbox" or "sandbox-host-in-use" in ctx.session.rules:

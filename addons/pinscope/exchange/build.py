@@ -118,34 +118,34 @@ def _request_fields(req: http.Request, req_headers: HeaderView | None = None) ->
     secrets: list[tuple[int, str]] = []  # (length, fingerprint) of each secret read: see KnownSecrets
     if FORM in content_type and req_body is not None:
         form = mask_pairs(_pairs(req_body[:MAX_QUERY_BYTES].decode("utf-8", "replace")), secrets)
-    query, shown_query = mask_query(query_pairs, secrets)
+    query, shown_query = mask_query(query_pairs, secrets) if query_pairs else ({}, "")
     credential = parse_authorization(authorization)
     if credential is not None and credential.length:
         secrets.append((credential.length, credential.fingerprint))
     scheme, port = data.scheme.decode("utf-8", "surrogateescape"), data.port
     url = f"{scheme}://{shown_host}{'' if port in (80, 443) else f':{port}'}{path}"
-    return dict(
-        timestamp=bounds.timestamp(data.timestamp_start),  # a capture may hold NaN, inf, text
-        method=method,
-        scheme=scheme,
-        host=host,
-        port=port,
-        path=path,
-        url=url + (f"?{shown_query}" if query_pairs else ""),
-        query=query,
-        environment=environment,
-        is_api=environment is not None,
-        api_version=version if calls else None,
-        api_path=api_path if calls else None,  # None: names no operation
-        request_headers=req_headers,
-        credential=credential,
-        secrets=tuple(secrets),
-        request_form=form,
-        request_body=req_body if form == {} and "json" in content_type else None,
-        leaked=request_leaks(req, req_body) if leaks else (),
-        query_tokens=query_tokens(query_pairs) if query_pairs else (),
-        unread=unread if environment else (),  # said only where pinscope diagnoses (API hosts)
-    )
+    return {  # a literal: building it costs less than dict(**names)
+        "timestamp": bounds.timestamp(data.timestamp_start),  # a capture may hold NaN, inf, text
+        "method": method,
+        "scheme": scheme,
+        "host": host,
+        "port": port,
+        "path": path,
+        "url": url + (f"?{shown_query}" if query_pairs else ""),
+        "query": query,
+        "environment": environment,
+        "is_api": environment is not None,
+        "api_version": version if calls else None,
+        "api_path": api_path if calls else None,  # None: names no operation
+        "request_headers": req_headers,
+        "credential": credential,
+        "secrets": tuple(secrets),
+        "request_form": form,
+        "request_body": req_body if form == {} and "json" in content_type else None,
+        "leaked": request_leaks(req, req_body) if leaks else (),
+        "query_tokens": query_tokens(query_pairs) if query_pairs else (),
+        "unread": unread if environment else (),  # said only where pinscope diagnoses (API hosts)
+    }
 
 
 def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: bool = True,
@@ -159,22 +159,34 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     replayed flow, or one another addon answered in its request hook; the response hook follows).
     `headers`: the request's HeaderView, when the caller has read it already.
     """
-    req, resp = flow.request, flow.response if answered else None
-    error = flow.error.msg if flow.error and answered else None
+    if before is None:
+        fields = _request_fields(flow.request, headers)
+    else:  # the request phase's Exchange, completed: its fields and request-only caches as they are
+        fields = before.__dict__
+        if not fields.keys().isdisjoint(Exchange.RESPONSE_CACHES):  # computed without the answer: read it again
+            for name in Exchange.RESPONSE_CACHES:
+                fields.pop(name, None)
+        if before.unread:
+            fields["unread"] = tuple(r for r in before.unread if r.body == REQUEST_BODY)
+    fields["flow_id"] = flow.id
+    if answered and (flow.response is not None or flow.error):
+        _answer(flow, fields)
+    else:  # the request phase: no answer yet
+        fields.update({"duration_ms": None, "status": None, "response_headers": {}, "response_body": None,
+                       "grant": None, "error": None})
+    return before if before is not None else Exchange(fields)
+
+
+def _answer(flow: http.HTTPFlow, fields: dict[str, Any]) -> None:
+    """Add the answer's fields (status, headers, body, grant, error, duration) to a request's `fields`."""
+    req, resp = flow.request, flow.response
+    error = flow.error.msg if flow.error else None
     status = resp.data.status_code if resp is not None else None
     resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
     if status is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
             and (made := _proxy_made(req, resp, resp_headers)) is not None:
         resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
         resp_headers = {}
-    if before is None:
-        fields = _request_fields(req, headers)
-    else:  # the request phase's Exchange, completed: its fields and request-only caches as they are
-        fields = before.__dict__
-        for name in Exchange.RESPONSE_CACHES:  # computed without the answer: they must be computed again
-            fields.pop(name, None)
-        if before.unread:
-            fields["unread"] = tuple(r for r in before.unread if r.body == REQUEST_BODY)
     resp_body = None
     if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
         resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)
@@ -184,16 +196,14 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
     if fields["api_path"] is not None and fields["api_path"].rstrip("/") == "/oauth/token":
         grant = _grant(resp_body) if status is not None and status < 400 else None
         resp_body = resp_body if status is not None and status >= 400 else None
-    fields.update(
-        flow_id=flow.id,
-        duration_ms=bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
-        status=status,
-        response_headers=resp_headers,
-        response_body=resp_body,
-        grant=grant,
-        error=error,
-    )
-    return before if before is not None else Exchange(fields)
+    fields.update({
+        "duration_ms": bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
+        "status": status,
+        "response_headers": resp_headers,
+        "response_body": resp_body,
+        "grant": grant,
+        "error": error,
+    })
 
 
 def _proxy_made(req: http.Request, resp: http.Response, headers: HeaderView) -> str | None:

@@ -2,12 +2,13 @@
 
 `read_headers()` (exchange/request.py) decodes every field of every message; a healthy Pinterest
 call needs a handful (host, content type and encoding, the rate-limit headers, the request id). A
-HeaderView decodes those in one pass over the raw fields, and the rest, exactly as read_headers()
-would, the first time anything else is asked.
+HeaderView decodes those at once (where they sit among a message's field names is worked out once
+per list of names), and the rest, exactly as read_headers() would, the first time anything else is asked.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, MutableMapping
 
 from pinscope.exchange.request import joined, read_header_fields
@@ -21,22 +22,49 @@ READ_AT_ONCE = frozenset({b"host", b"content-type", b"content-encoding", b"autho
 
 
 _READ_AT_ONCE_NAMES = frozenset(name.decode() for name in READ_AT_ONCE)
-# Raw field name (as sent: `Content-Type`, `content-type`) -> its lower-case name when READ_AT_ONCE,
-# else None. A client sends the same few names on every request: one dict lookup instead of lower(),
-# a set lookup and decode() per field. Bounded: cleared when full (hostile names cost only that).
-_NAMES: dict[bytes, str | None] = {}
+# The field names of a message, as sent (`Content-Type` or `content-type`, in order) -> where the
+# READ_AT_ONCE ones are: (index, lower-case name) each, or None when a name repeats. A client sends
+# the same names in the same order on every call: one C-level tuple and one lookup per message
+# instead of a Python step per field. Bounded: cleared when full (hostile names cost only that).
+_PLANS: dict[tuple[bytes, ...], tuple[tuple[int, str], ...] | None] = {}
 _UNSEEN = object()
-MAX_NAMES = 512
+MAX_PLANS = 256
+_NAME = operator.itemgetter(0)
 
 
-def _learn(raw_name: bytes) -> str | None:
-    """The lower-case name of a raw field name when pinscope reads it at once, else None; remembered."""
-    lowered = raw_name.lower()
-    name = lowered.decode("ascii") if lowered in READ_AT_ONCE else None
-    if len(_NAMES) >= MAX_NAMES:
-        _NAMES.clear()
-    _NAMES[raw_name] = name
-    return name
+def _plan(names: tuple[bytes, ...]) -> tuple[tuple[int, str], ...] | None:
+    """Where the READ_AT_ONCE names are among `names` (None: one of them repeats); remembered."""
+    at: dict[str, int] | None = {}
+    for index, raw_name in enumerate(names):
+        lowered = raw_name.lower()
+        if lowered in READ_AT_ONCE:
+            name = lowered.decode("ascii")
+            if name in at:
+                at = None
+                break
+            at[name] = index
+    plan = None if at is None else tuple((index, name) for name, index in at.items())
+    if len(_PLANS) >= MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[names] = plan
+    return plan
+
+
+def _joined_fields(fields: Fields) -> tuple[dict[str, str], str | None]:
+    """(the READ_AT_ONCE names' values, the raw Authorization), repeated names joined as read_headers() joins them."""
+    known: dict[str, str] = {}
+    authorization: str | None = None
+    for raw_name, raw_value in fields:
+        lowered = raw_name.lower()
+        if lowered not in READ_AT_ONCE:
+            continue
+        name = lowered.decode("ascii")
+        value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
+        if name == "authorization":
+            authorization = value if authorization is None else joined(authorization, value)
+            value = "[redacted]"
+        known[name] = joined(known[name], value) if name in known else value
+    return known, authorization
 
 
 class HeaderView(MutableMapping[str, str]):
@@ -45,22 +73,20 @@ class HeaderView(MutableMapping[str, str]):
     __slots__ = ("_fields", "_known", "_all", "authorization")
 
     def __init__(self, fields: Fields) -> None:
-        self._fields = fields[:MAX_HEADERS]
-        self._known: dict[str, str] = {}
+        self._fields = fields = fields[:MAX_HEADERS]
         self._all: dict[str, str] | None = None
-        self.authorization: str | None = None  # the raw Authorization value, for tokens.parse_authorization
-        names = _NAMES
-        for raw_name, raw_value in self._fields:
-            name = names.get(raw_name, _UNSEEN)
-            if name is _UNSEEN:
-                name = _learn(raw_name)
-            if name is None:
-                continue
-            value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
-            if name == "authorization":
-                self.authorization = value if self.authorization is None else joined(self.authorization, value)
-                value = "[redacted]"
-            self._known[name] = joined(self._known[name], value) if name in self._known else value
+        names = tuple(map(_NAME, fields))
+        plan = _PLANS.get(names, _UNSEEN)
+        if plan is _UNSEEN:
+            plan = _plan(names)
+        if plan is None:  # a repeated name (rare): every value read the careful way
+            self._known, self.authorization = _joined_fields(fields)
+            return
+        self._known = known = {name: fields[index][1][:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
+                               for index, name in plan}
+        self.authorization: str | None = known.get("authorization")  # raw, for tokens.parse_authorization
+        if self.authorization is not None:
+            known["authorization"] = "[redacted]"
 
     def _every(self) -> dict[str, str]:
         """Every field, decoded once (a name outside READ_AT_ONCE was asked for, or all of them)."""
@@ -70,10 +96,9 @@ class HeaderView(MutableMapping[str, str]):
 
     def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
         """The value of a lower-case name; names read at once cost no decoding."""
-        if self._all is not None:
-            return self._all.get(name, default)
-        if name in self._known:
-            return self._known[name]
+        value = self._known.get(name)  # kept as _all has it once that exists (see __setitem__)
+        if value is not None:
+            return value
         if name in _READ_AT_ONCE_NAMES:  # read at once and absent: nothing more to decode
             return default
         return self._every().get(name, default)
@@ -89,9 +114,12 @@ class HeaderView(MutableMapping[str, str]):
 
     def __setitem__(self, name: str, value: str) -> None:
         self._every()[name] = value
+        if name in _READ_AT_ONCE_NAMES:
+            self._known[name] = value
 
     def __delitem__(self, name: str) -> None:
         del self._every()[name]
+        self._known.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._every())

@@ -117,7 +117,7 @@ def joined(first: str, value: str) -> str:
 
 def pretty_host(request: http.Request, host_header: str | None = None) -> str:
     """`request.pretty_host` (`host_header`: the Host value, if already read), faster and never raising."""
-    if request.is_http2 or request.is_http3:
+    if request.data.http_version in (b"HTTP/2.0", b"HTTP/3"):  # request.is_http2 or request.is_http3
         try:
             return request.pretty_host
         except Exception:  # noqa: BLE001 - a crafted :authority can break mitmproxy's IDNA decoding
