@@ -30,7 +30,7 @@ import pinscope
 from pinscope import exchange
 from pinscope.commands.mitm import entry_script, tool_command
 from pinscope.engine import Engine
-from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
+from pinscope.exchange.body import REQUEST_BODY, RESPONSE_BODY
 from pinscope.exchange.decode import Unread
 from pinscope.untrusted import MAX_BODY_BYTES
 from tests.bounded import bounded_worker

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from pinscope.catalog import default_catalog
-from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
+from pinscope.exchange.body import REQUEST_BODY, RESPONSE_BODY
 from pinscope.exchange.decode import Unread
 from pinscope.findings import Finding, render
 from pinscope.phrases import reason, scope_sets, size, spoken, unread

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pinscope.exchange import build
+from pinscope.exchange import body
 from pinscope.findings import Finding, Phrase
 from pinscope.rulebook import default_rules, shared_phrases
 from tests.test_rule_variants import produced_findings
@@ -28,7 +28,8 @@ from tests.test_rule_variants import produced_findings
 PINSCOPE = Path(__file__).resolve().parent.parent / "addons" / "pinscope"
 DETECTORS = PINSCOPE / "detectors"
 # Facts that reach findings as they are: these modules name them, the rule files word them.
-FACT_MODULES = ("tokens.py", "exchange/decode.py", "exchange/build.py", "catalog.py", "phrases.py")
+FACT_MODULES = ("tokens.py", "exchange/decode.py", "exchange/body.py", "exchange/build.py", "exchange/answer.py",
+                "catalog.py", "phrases.py")
 # Credential.label names a credential in every output, not only findings ("app 123 (secret …1a2b3c4d)").
 NOT_FINDING_WORDS = {("tokens.py", "app {} (secret …{})")}
 # A letter, a space and a letter ("no token"), or a word of two letters beside a space (" and ",
@@ -131,8 +132,8 @@ def _named(name: str, call: str, arg: int | str) -> set[str]:
 
 def test_every_fact_name_is_a_phrase_of_its_rule() -> None:
     problems = _named("tokens.py", "_malformed", 1) | _named("tokens.py", "Credential", "problem")
-    unread = _named("exchange/decode.py", "Unread", 0) | _named("exchange/build.py", "Unread", 0)
-    bodies = {build.REQUEST_BODY, build.RESPONSE_BODY}
+    unread = _named("exchange/decode.py", "Unread", 0) | _named("exchange/body.py", "Unread", 0)
+    bodies = {body.REQUEST_BODY, body.RESPONSE_BODY}
     rules = default_rules()
     assert len(problems) >= 7 and len(unread) >= 7, "the names were not found: the check checks nothing"
     assert problems - set(rules["malformed-authorization"].phrases) == set(), "a Credential.problem lacks words"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pinscope.detectors.base import Context, Findings, detects, operation_label
 from pinscope.exchange import Exchange
-from pinscope.exchange.build import REQUEST_BODY, RESPONSE_BODY
+from pinscope.exchange.body import REQUEST_BODY, RESPONSE_BODY
 from pinscope.findings import Finding
 from pinscope.phrases import unread
 

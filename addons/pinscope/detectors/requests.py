@@ -10,7 +10,7 @@ import json
 
 from pinscope.detectors.base import Context, explains, operation_label, said
 from pinscope.exchange import Exchange
-from pinscope.exchange.build import REQUEST_BODY
+from pinscope.exchange.body import REQUEST_BODY
 from pinscope.findings import UNKNOWN, Finding, Phrase
 from pinscope.requestcheck import Violation, violations
 from pinscope.untrusted import MAX_CHECKED_BODY_BYTES, cut

@@ -1,9 +1,10 @@
 """The one place a mitmproxy flow becomes plain data: the Exchange detectors read.
 
 `model.py` is the Exchange itself (no mitmproxy types); `request.py` reads requests cheaply (the
-pre-check that lets other traffic pass at once); `decode.py` decodes bodies within a cap on their
-decoded size; `build.py` turns a flow into an Exchange, reducing secrets to Credentials (prefix +
-fingerprint) before anything else sees them.
+pre-check that lets other traffic pass at once) and `headers.py` its headers; `decode.py` decodes
+bodies within a cap on their decoded size and `body.py` says why one was not read; `build.py` turns
+a flow into an Exchange, reducing secrets to Credentials (prefix + fingerprint) before anything else
+sees them, and `answer.py` adds the answer's part.
 """
 
 from pinscope.exchange.build import from_flow, request_key, unchanged

@@ -8,32 +8,16 @@ from urllib.parse import parse_qsl
 from mitmproxy import http
 
 from pinscope import bounds
-from pinscope.exchange import upstream
-from pinscope.exchange.decode import Unread, decode_body
+from pinscope.exchange.answer import answer_fields
+from pinscope.exchange.body import REQUEST_BODY, read_body
 from pinscope.exchange.headers import HeaderView
-from pinscope.exchange.model import API_HOSTS, Exchange, TokenGrant
+from pinscope.exchange.model import API_HOSTS, Exchange
 from pinscope.exchange.request import might_leak, pretty_host, request_leaks
-from pinscope.redact import loads, mask_pairs, mask_query, mask_tokens, query_tokens
-from pinscope.tokens import classify_token, parse_authorization
-from pinscope.untrusted import MAX_BODY_BYTES, MAX_QUERY_BYTES, MAX_QUERY_PARAMS, MAX_URL_CHARS
+from pinscope.redact import mask_pairs, mask_query, mask_tokens, query_tokens
+from pinscope.tokens import parse_authorization
+from pinscope.untrusted import MAX_QUERY_BYTES, MAX_QUERY_PARAMS, MAX_URL_CHARS
 
-REQUEST_BODY = "request_body"  # how Exchange.unread names each body (Unread.body: a phrase name)
-RESPONSE_BODY = "response_body"
 FORM = "x-www-form-urlencoded"
-
-
-def _body(message: http.Message, content_encoding: str | None, what: str) -> tuple[bytes | None, tuple[Unread, ...]]:
-    """(decoded body or None, why it was not read: empty when it was, or when there is none).
-
-    Never mitmproxy's get_content(): that decodes the whole body and fills mitmproxy's decode cache.
-    """
-    raw = message.raw_content
-    if raw is None:  # mitmproxy streamed it on (stream_large_bodies): pinscope never sees the bytes
-        return None, (Unread("streamed", body=what),)
-    if not content_encoding and len(raw) <= MAX_BODY_BYTES:  # most bodies: as they are
-        return raw or None, ()
-    decoded = decode_body(raw, content_encoding)
-    return decoded.body, (() if decoded.reason is None else (decoded.reason._replace(body=what),))
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -51,29 +35,6 @@ def _split_version(path: str) -> tuple[str | None, str]:
     if len(first) >= 2 and first[0] == "v" and first[1:].isdigit():
         return first, "/" + rest
     return None, path
-
-
-def _grant(body: bytes | None) -> TokenGrant | None:
-    """Read an OAuth token response; tokens become Credentials at once."""
-    data = loads(body)
-    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
-        return None
-    scope = data.get("scope")
-    scopes = frozenset(scope.replace(",", " ").split()) if isinstance(scope, str) else None
-    refresh = data.get("refresh_token")
-    return TokenGrant(
-        access=classify_token(data["access_token"]),
-        refresh=classify_token(refresh) if isinstance(refresh, str) else None,
-        scopes=scopes,
-        expires_in=_seconds(data.get("expires_in")),
-        refresh_expires_in=_seconds(data.get("refresh_token_expires_in")),
-        response_type=data.get("response_type") if isinstance(data.get("response_type"), str) else None,
-    )
-
-
-def _seconds(value: object) -> float | None:
-    """A lifetime in seconds, or None (NaN, inf, 1e300, negative, bool, text: see bounds.lifetime)."""
-    return bounds.lifetime(value)
 
 
 def request_key(request: http.Request) -> tuple[object, ...]:
@@ -113,7 +74,7 @@ def _request_fields(req: http.Request, req_headers: HeaderView | None = None) ->
     leaks = environment is None and might_leak(req)
     req_body, unread = None, ()
     if leaks or (environment is not None and ("json" in content_type or FORM in content_type)):
-        req_body, unread = _body(req, req_headers.get("content-encoding"), REQUEST_BODY)
+        req_body, unread = read_body(req, req_headers.get("content-encoding"), REQUEST_BODY)
     form: dict[str, str] = {}
     secrets: list[tuple[int, str]] = []  # (length, fingerprint) of each secret read: see KnownSecrets
     if FORM in content_type and req_body is not None:
@@ -170,43 +131,8 @@ def from_flow(flow: http.HTTPFlow, before: Exchange | None = None, *, answered: 
             fields["unread"] = tuple(r for r in before.unread if r.body == REQUEST_BODY)
     fields["flow_id"] = flow.id
     if answered and (flow.response is not None or flow.error):
-        _answer(flow, fields)
+        answer_fields(flow, fields)
     else:  # the request phase: no answer yet
         fields.update({"duration_ms": None, "status": None, "response_headers": {}, "response_body": None,
                        "grant": None, "error": None})
     return before if before is not None else Exchange(fields)
-
-
-def _answer(flow: http.HTTPFlow, fields: dict[str, Any]) -> None:
-    """Add the answer's fields (status, headers, body, grant, error, duration) to a request's `fields`."""
-    req, resp = flow.request, flow.response
-    error = flow.error.msg if flow.error else None
-    status = resp.data.status_code if resp is not None else None
-    resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
-    if status is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
-            and (made := _proxy_made(req, resp, resp_headers)) is not None:
-        resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
-        resp_headers = {}
-    resp_body = None
-    if resp is not None and fields["environment"]:  # other hosts' answers are never decoded
-        resp_body, unread = _body(resp, resp_headers.get("content-encoding"), RESPONSE_BODY)
-        if unread:
-            fields["unread"] += unread
-    grant = None
-    if fields["api_path"] is not None and fields["api_path"].rstrip("/") == "/oauth/token":
-        grant = _grant(resp_body) if status is not None and status < 400 else None
-        resp_body = resp_body if status is not None and status >= 400 else None
-    fields.update({
-        "duration_ms": bounds.duration_ms(fields["timestamp"], resp.timestamp_end) if resp is not None else None,
-        "status": status,
-        "response_headers": resp_headers,
-        "response_body": resp_body,
-        "grant": grant,
-        "error": error,
-    })
-
-
-def _proxy_made(req: http.Request, resp: http.Response, headers: HeaderView) -> str | None:
-    """upstream.proxy_made() for a flow's answer and its headers, reading its body only within the cap."""
-    body = (resp.raw_content or b"")[:MAX_BODY_BYTES]
-    return upstream.proxy_made(req.method.upper(), resp.status_code, headers, body)

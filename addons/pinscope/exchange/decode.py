@@ -37,7 +37,7 @@ class Unread(NamedTuple):
     reason: str  # larger, codings, unknown_coding, bomb, invalid, truncated; exchange.build adds streamed
     number: int | None = None  # larger, bomb: the cap in bytes; codings: the most Content-Encodings read
     coding: str | None = None  # the Content-Encoding concerned
-    body: str = ""  # which body, set by exchange.build (REQUEST_BODY, RESPONSE_BODY)
+    body: str = ""  # which body, set by exchange.body.read_body (REQUEST_BODY, RESPONSE_BODY)
 
 
 @dataclass(frozen=True, slots=True)
