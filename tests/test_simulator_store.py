@@ -52,6 +52,25 @@ def test_the_store_remembers_a_bounded_number_of_users() -> None:
     assert store.get(("production", "c"), where, "1") == {"id": "1", "owner": "c"}
 
 
+def test_the_store_holds_a_bounded_number_of_bytes() -> None:
+    big = "x" * 1000  # each object about 1 KB as JSON; the budget holds five of them
+    store, where = Store(max_bytes=5_500), ("/boards", ())
+    store.put(("production", "other"), where, "0", {"id": "0", "name": big})
+    for i in range(1, 8):
+        store.put(("production", "u"), where, str(i), {"id": str(i), "name": big})
+        assert store.bytes <= 5_500
+    kept = [o["id"] for o in store.items(("production", "u"), where)]
+    assert kept == ["7", "6", "5", "4"]  # five in all with the other user's: the writer's oldest went first
+    assert store.get(("production", "other"), where, "0") is not None  # another user's stay while they can
+    store.put(("production", "u"), where, "7", {"id": "7"})  # replaced by a small one: its bytes are freed
+    assert store.delete(("production", "u"), where, "6") and not store.delete(("production", "u"), where, "6")
+    assert store.bytes == sum(len(json.dumps(o)) for user in ("u", "other")
+                              for o in store.items(("production", user), where))
+    for i in range(8, 14):  # the writer fills the budget: another user's objects go once it alone cannot
+        store.put(("production", "u"), where, str(i), {"id": str(i), "name": big})
+    assert store.bytes <= 5_500 and store.get(("production", "u"), where, "13") is not None
+
+
 def test_board_round_trip(http: httpx.Client) -> None:
     seeded = http.get("/v5/boards").json()["items"]
     made = http.post("/v5/boards", json={"name": "Spring", "description": "d"})

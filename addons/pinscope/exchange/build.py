@@ -10,6 +10,7 @@ from mitmproxy import http
 from pinscope import bounds
 from pinscope.exchange.answer import answer_fields
 from pinscope.exchange.body import REQUEST_BODY, read_body
+from pinscope.exchange.decode import Unread
 from pinscope.exchange.headers import HeaderView
 from pinscope.exchange.model import API_HOSTS, Exchange
 from pinscope.exchange.request import might_leak, pretty_host, request_leaks
@@ -70,9 +71,10 @@ def _request_fields(req: http.Request, req_headers: HeaderView | None = None) ->
     method = data.method.decode("utf-8", "surrogateescape").upper()  # as Request.method reads it
     calls = environment is not None and method != "CONNECT"  # a tunnel (only diagnosed when it fails)
     query_pairs = _pairs(raw_query[:MAX_QUERY_BYTES].decode("utf-8", "surrogateescape"))
-    content_type = req_headers.get("content-type", "")
+    content_type = req_headers.get("content-type") or ""
     leaks = environment is None and might_leak(req)
-    req_body, unread = None, ()
+    req_body: bytes | None = None
+    unread: tuple[Unread, ...] = ()
     if leaks or (environment is not None and ("json" in content_type or FORM in content_type)):
         req_body, unread = read_body(req, req_headers.get("content-encoding"), REQUEST_BODY)
     form: dict[str, str] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -53,12 +54,12 @@ class Exchange:
     is_api: bool  # environment is not None: a plain field, as detectors ask it a dozen times a flow
     api_version: str | None  # "v5", "v3", ... from the first path segment
     api_path: str | None  # path after `/v5` (or the whole path when no version is given)
-    request_headers: dict[str, str]  # lower-case names; credentials redacted
+    request_headers: MutableMapping[str, str]  # a HeaderView: lower-case names; credentials redacted
     credential: Credential | None
     request_form: dict[str, str]  # urlencoded body fields, secrets masked
     request_body: bytes | None  # JSON bodies only (capped); None otherwise
     status: int | None
-    response_headers: dict[str, str]
+    response_headers: MutableMapping[str, str]  # a HeaderView, or {} without an answer
     response_body: bytes | None  # capped; None for /oauth/token (it carries tokens)
     grant: TokenGrant | None
     error: str | None  # connection-level error, when there is no response

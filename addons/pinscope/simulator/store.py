@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -21,6 +22,10 @@ Obj = dict[str, Any]
 
 MAX_OBJECTS = 5_000  # per (environment, user); the oldest object goes first
 MAX_SPACES = 100  # (environment, user) pairs remembered (`/_sim/token` mints any user); the oldest goes first
+# What every space together may hold, as JSON: a local client sending 1 MiB bodies (the request cap)
+# must not make the simulator hold gigabytes. Over it, the written space's oldest objects go first,
+# then the oldest other spaces.
+MAX_STORED_BYTES = 64 << 20
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 25, 250  # [spec query_page_size]
 MAX_BOOKMARK = 32  # characters read from a `bookmark` parameter
 
@@ -30,15 +35,35 @@ class _Space:
 
     def __init__(self) -> None:
         self.objects: OrderedDict[tuple[Scope, str], Obj] = OrderedDict()
+        self.sizes: dict[tuple[Scope, str], int] = {}  # each object's JSON size
+        self.bytes = 0
         self.seeded = False
+
+    def keep(self, where: tuple[Scope, str], obj: Obj) -> int:
+        """Store a copy of `obj` (a new key becomes the newest); the change in bytes held."""
+        size = len(json.dumps(obj, default=str))
+        change = size - self.sizes.get(where, 0)
+        self.objects[where], self.sizes[where] = copy.deepcopy(obj), size
+        self.bytes += change
+        return change
+
+    def drop(self, where: tuple[Scope, str]) -> int:
+        """Forget one object; the bytes freed (0 when it was not there)."""
+        if self.objects.pop(where, None) is None:
+            return 0
+        size = self.sizes.pop(where, 0)
+        self.bytes -= size
+        return size
 
 
 class Store:
     """Objects by scope and id, for every (environment, user)."""
 
-    def __init__(self, cap: int = MAX_OBJECTS, spaces: int = MAX_SPACES) -> None:
+    def __init__(self, cap: int = MAX_OBJECTS, spaces: int = MAX_SPACES, max_bytes: int = MAX_STORED_BYTES) -> None:
         self.cap = cap
         self.max_spaces = spaces
+        self.max_bytes = max_bytes
+        self.bytes = 0  # JSON size of every object held, all spaces
         self._lock = threading.Lock()
         self._spaces: dict[SpaceKey, _Space] = {}
 
@@ -46,22 +71,30 @@ class Store:
         space = self._spaces.get(key)
         if space is None:
             while len(self._spaces) >= self.max_spaces:
-                del self._spaces[next(iter(self._spaces))]
+                self.bytes -= self._spaces.pop(next(iter(self._spaces))).bytes
             space = self._spaces[key] = _Space()
         if not space.seeded and seed is not None:
             space.seeded = True  # the base layer is read once per space, lazily
             for scope, obj_id, obj in seed():
-                space.objects[(scope, obj_id)] = copy.deepcopy(obj)
+                self.bytes += space.keep((scope, obj_id), obj)
         return space
+
+    def _fit(self, space: _Space) -> None:
+        """Within the object cap and the byte budget: the space's oldest objects first, then other spaces."""
+        while len(space.objects) > self.cap or (self.bytes > self.max_bytes and len(space.objects) > 1):
+            self.bytes -= space.drop(next(iter(space.objects)))
+        for key in [k for k, other in self._spaces.items() if other is not space]:
+            if self.bytes <= self.max_bytes:
+                break
+            self.bytes -= self._spaces.pop(key).bytes
 
     def put(self, key: SpaceKey, scope: Scope, obj_id: str, obj: Obj,
             seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> None:
         """Store `obj`: a new id becomes the newest; a known id is replaced in its place."""
         with self._lock:
             space = self._space(key, seed)
-            space.objects[(scope, obj_id)] = copy.deepcopy(obj)
-            while len(space.objects) > self.cap:
-                space.objects.popitem(last=False)
+            self.bytes += space.keep((scope, obj_id), obj)
+            self._fit(space)
 
     def get(self, key: SpaceKey, scope: Scope, obj_id: str,
             seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> Obj | None:
@@ -74,7 +107,11 @@ class Store:
                seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> bool:
         """Forget one object; False when it was not there."""
         with self._lock:
-            return self._space(key, seed).objects.pop((scope, obj_id), None) is not None
+            space = self._space(key, seed)
+            if (scope, obj_id) not in space.objects:
+                return False
+            self.bytes -= space.drop((scope, obj_id))
+            return True
 
     def items(self, key: SpaceKey, scope: Scope,
               seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> list[Obj]:
