@@ -11,8 +11,10 @@ from mitmproxy import io as mitm_io
 from pinscope.analyze import analyze_flows
 from pinscope.cli import main
 from pinscope.engine import Engine
+from pinscope.exchange import from_flow
 from pinscope.report import build_report
-from pinscope.report.github import annotation, escape_data, escape_property
+from pinscope.report.github import PER_KIND, annotation, annotations, escape_data, escape_property
+from pinscope.rulebook import Severity
 from tests.canaries import CASES, exposed
 from tests.flowkit import T0
 from tests.test_canaries import to_flow
@@ -69,6 +71,25 @@ def test_one_annotation_per_rule_and_the_summary_appended(actions: Path, tmp_pat
     assert "| Findings | 15: 5 error, 9 warning, 1 info |" in summary
     assert "**14 findings at or above warning** (`--fail-on warning`): pinscope fails this step." in summary
     assert "| error | `insufficient-scope` | 1 | Token lacks the scopes this operation needs |" in summary
+
+
+@pytest.mark.parametrize("errors", [PER_KIND, PER_KIND + 3])
+def test_past_githubs_ten_of_a_kind_the_last_shown_counts_the_rest(errors: int) -> None:
+    engine = Engine()
+    for f in scenario():
+        engine.analyze(from_flow(f))
+    report = build_report(engine.session, engine.catalog)
+    error, warning = (next(f for f in report.findings if f.severity == s) for s in (Severity.ERROR, Severity.WARNING))
+    many = [error.model_copy(update={"rule": f"rule-{n}"}) for n in range(errors)] + [warning]
+    found = commands("\n".join(annotations(report.model_copy(update={"findings": many}))))
+    kinds = [m["name"] for m in found]
+    assert kinds.count("error") == PER_KIND and kinds.count("warning") == 1  # all GitHub will show
+    counted = [unescape(m["data"]) for m in found if "more rules" in m["data"]]
+    if errors > PER_KIND:
+        assert counted == ["4 more rules found at this level: see the step summary or the report for every finding."]
+        assert "rule-8" in unescape(found[PER_KIND - 2]["props"]) and "rule-9" not in "".join(m["props"] for m in found)
+    else:
+        assert counted == []
 
 
 def test_summary_says_when_nothing_gates(actions: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from pinscope.report.junit import count_failing
@@ -12,6 +13,9 @@ from pinscope.rulebook import Severity
 SUMMARY_ENV = "GITHUB_STEP_SUMMARY"  # the file GitHub renders on the run's page; steps append to it
 # Annotation command by severity; `notice` is GitHub's name for information.
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+# Annotations of one kind GitHub shows per step (10 errors, 10 warnings, 10 notices: actions/toolkit,
+# docs/problem-matchers.md); the rest vanish without a word, so the last slot counts them.
+PER_KIND = 10
 
 
 def in_github_actions(environ: Mapping[str, str]) -> bool:
@@ -44,8 +48,22 @@ def annotation(finding: RuleFindings) -> str:
 
 
 def annotations(report: Report) -> list[str]:
-    """One annotation per rule, worst first (GitHub shows at most 10 of each kind per step)."""
-    return [annotation(finding) for finding in report.findings]
+    """One annotation per rule, worst first; past PER_KIND of a kind, the last one it shows counts the rest."""
+    totals = Counter(COMMANDS[finding.severity] for finding in report.findings)
+    shown: Counter[str] = Counter()
+    lines = []
+    for finding in report.findings:
+        kind = COMMANDS[finding.severity]
+        if shown[kind] < (PER_KIND if totals[kind] <= PER_KIND else PER_KIND - 1):
+            lines.append(annotation(finding))
+            shown[kind] += 1
+    for kind, total in totals.items():
+        if total > PER_KIND:
+            more = total - shown[kind]
+            title = escape_property(f"pinscope: {more} more {kind} rules")
+            lines.append(f"::{kind} title={title}::{more} more rules found at this level: see the step summary "
+                         "or the report for every finding.")
+    return lines
 
 
 def step_summary(report: Report, fail_on: Severity | None) -> str:
