@@ -82,7 +82,9 @@ class KnownSecrets:
     def holds(self, text: str) -> bool:
         """Whether `text` is one of the secrets."""
         prints = self._by_length.get(len(text))
-        return bool(prints) and fingerprint(text) in prints
+        if not prints:
+            return False
+        return fingerprint(text) in prints
 
 
 def mask_secrets(text: str, known: KnownSecrets | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from pinscope.rulebook import Rule
 
@@ -52,7 +52,7 @@ def _field_names(text: str) -> list[str]:
     names = []
     for _, name, spec, _ in string.Formatter().parse(text):
         if name:
-            names.append(_FIELD_BASE.match(name).group())
+            names.append(cast(re.Match[str], _FIELD_BASE.match(name)).group())  # matches "" too: never None
         if spec:
             names.extend(_field_names(spec))
     return names

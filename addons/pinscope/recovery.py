@@ -144,22 +144,23 @@ class RecoveryTracker:
             ops.outcomes[outcome] += 1
         if ex.status >= 400:
             ops.faults += 1
-            self._open(ex, fp, label, prior, outcome)
+            self._open(ex, ex.status, fp, label, prior, outcome)
         else:
             self.open.pop((fp, label), None)
         ops.evidence.append(Evidence(ex.method, clean_url(ex.url, self.secrets), ex.status, ex.timestamp, outcome,
                                      ex.credential.label if ex.credential else None))
 
-    def _open(self, ex: Exchange, fp: str, label: str, prior: OpenError | None, outcome: str | None) -> None:
-        """Remember this error as the chain's latest."""
+    def _open(self, ex: Exchange, status: int, fp: str, label: str, prior: OpenError | None,
+              outcome: str | None) -> None:
+        """Remember this error (`status`: ex.status, known to be set) as the chain's latest."""
         reset = ex.rate_limit.reset_seconds if ex.rate_limit else None
-        reset_at = ex.timestamp + (reset if reset is not None else SHORTEST_WINDOW) if ex.status == 429 else None
+        reset_at = ex.timestamp + (reset if reset is not None else SHORTEST_WINDOW) if status == 429 else None
         quick = (prior.quick if prior else 0) + (outcome == "no-backoff")
         if prior is None:
             make_room(self.open, MAX_OPEN)
-        if expired(ex.status, ex.error_code):
+        if expired(status, ex.error_code):
             self.expiries[label] = (fp, ex.timestamp)  # bounded: labels are capped by MAX_OPERATIONS
-        self.open[(fp, label)] = OpenError(ex.status, ex.error_code, prior.first_at if prior else ex.timestamp,
+        self.open[(fp, label)] = OpenError(status, ex.error_code, prior.first_at if prior else ex.timestamp,
                                            ex.timestamp, reset_at, quick, ex.request_signature, ex.path)
 
     def _refreshed(self, ex: Exchange, label: str) -> str | None:

@@ -9,7 +9,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from pinscope.catalog import Operation
-from pinscope.exchange import Environment, Exchange
+from pinscope.exchange import Environment, Exchange, TokenGrant
 from pinscope.findinglog import FindingLog, RuleLog, make_room  # noqa: F401 - RuleLog re-exported
 from pinscope.pinterest import Code
 from pinscope.ratelimit import RateLimitPolicy
@@ -118,7 +118,7 @@ class Session:
         """Fold a completed exchange into the session."""
         self.flows += 1
         self.findings.complete(ex)
-        if not ex.is_api:
+        if ex.environment is None:  # ex.is_api is this test: written so the type checker narrows it
             return
         self.api_flows += 1
         self.environments[ex.environment] += 1
@@ -128,7 +128,7 @@ class Session:
         if self.last_seen is None or moment > self.last_seen:
             self.last_seen = moment
         if ex.grant is not None:
-            self._observe_grant(ex)
+            self._observe_grant(ex, ex.grant)
         if op is not None:
             self._observe_operation(ex, op)
         self.recovery.observe(ex, op.label if op else None)
@@ -166,8 +166,7 @@ class Session:
             if value and (value in counts or len(counts) < MAX_APPS):
                 counts[value] += 1
 
-    def _observe_grant(self, ex: Exchange) -> None:
-        grant = ex.grant
+    def _observe_grant(self, ex: Exchange, grant: TokenGrant) -> None:
         for cred, lifetime in ((grant.access, grant.expires_in), (grant.refresh, grant.refresh_expires_in)):
             if cred is None:
                 continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from pinscope.catalog import Operation
 from pinscope.detectors.base import Context, Findings, detects, listed
@@ -70,7 +71,7 @@ def conversion_settings(ex: Exchange, ctx: Context) -> Findings:
                if values[name] != default]
     report_time = values["conversion_report_time"]
     return (Finding("analytics-conversion-settings", {
-        "operation": ctx.operation.label, **shown,
+        "operation": cast(Operation, ctx.operation).label, **shown,  # _kind() found it
         "report_time": Phrase(REPORT_TIME_PHRASES[report_time]) if report_time in REPORT_TIME_PHRASES else report_time,
         "windows": "/".join(values[name] for name, _ in CONVERSION_DEFAULTS[1:]),
         "differs": differs or None,
@@ -101,7 +102,7 @@ def date_range(ex: Exchange, ctx: Context) -> Findings:
         problems.append(Phrase("too_long", {"days": (end - start).days, "max_span": max_span}))
     if problems:
         return (Finding("analytics-date-range", {
-            "operation": ctx.operation.label, "problems": problems,
+            "operation": cast(Operation, ctx.operation).label, "problems": problems,  # _kind() found it
             "granularity": granularity or Phrase("unspecified"), "today": today, "max_back": max_back,
             "max_span": max_span, "earliest": today - timedelta(days=max_back),
         }),)
@@ -174,7 +175,8 @@ def rows_omitted(ex: Exchange, ctx: Context) -> Findings:
     missing = _missing_ids(ex.query, rows) + _missing_dates(ex.query, rows)
     if missing:
         return (Finding("analytics-rows-omitted", {
-            "operation": ctx.operation.label, "rows": len(rows), "missing": missing,
+            "operation": cast(Operation, ctx.operation).label,  # _kind() found it
+            "rows": len(rows), "missing": missing,
         }),)
     return ()
 

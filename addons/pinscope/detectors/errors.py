@@ -69,7 +69,7 @@ def endpoint_ramped_down(ex: Exchange, ctx: Context) -> Finding:
 def _item_error(err: dict, known: KnownSecrets, item: object = None, index: int | None = None) -> Phrase:
     """One error as the rule words it: of an item (by id, else by position) or of the whole answer."""
     code, message = (clean(err.get(key), ITEM_CHARS, known) for key in ("code", "message"))
-    params = {"code": code or "?", "message": message}
+    params: dict[str, object] = {"code": code or "?", "message": message}
     if item:
         return Phrase("item", {**params, "item": clean(item, ITEM_CHARS, known)})
     return Phrase("answer", params) if index is None else Phrase("item_at", {**params, "index": index})
@@ -79,8 +79,11 @@ def _item_errors(body: object, known: KnownSecrets) -> tuple[int, int, list[Phra
     """(failed items, total items, a few item errors) of a bulk response."""
     if not isinstance(body, dict):
         return 0, 0, []
-    items = body.get("items") if isinstance(body.get("items"), list) else []
-    failed, found = 0, []
+    items = body.get("items")
+    if not isinstance(items, list):
+        items = []
+    failed = 0
+    found: list[Phrase] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -137,8 +140,8 @@ def beta_endpoint(ex: Exchange, ctx: Context) -> Finding:
 def permission_denied(ex: Exchange, ctx: Context) -> Finding:
     """Code 29 (not a Trial write, not a beta operation): the user lacks a role or does not own it."""
     ad_account = _ad_account(ex, ctx)
-    params = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex), "said": said(ex, ctx),
-              "ad_account": ad_account, "code": ex.error_code}
+    params: dict[str, object] = {"operation": operation_label(ex, ctx.operation), "token": token_label(ex),
+                                 "said": said(ex, ctx), "ad_account": ad_account, "code": ex.error_code}
     return Finding("permission-denied", params, "ad_account" if ad_account else "default")
 
 

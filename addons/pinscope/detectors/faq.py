@@ -74,7 +74,7 @@ def image_proxy_request(ex: Exchange, ctx: Context) -> Findings:
     agent = ex.request_headers.get("user-agent", "")
     if IMAGE_PROXY_AGENT not in agent or ex.is_api:
         return ()
-    params = {"host": ex.host, "path": ex.path, "status": ex.status}
+    params: dict[str, object] = {"host": ex.host, "path": ex.path, "status": ex.status}
     refused = ex.status is not None and ex.status >= 400
     return (Finding("image-proxy-request", params, "refused" if refused else "default"),)
 

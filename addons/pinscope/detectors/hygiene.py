@@ -78,7 +78,8 @@ def plain_http(ex: Exchange, ctx: Context) -> Findings:
     """The Pinterest API called over http:// (with the token, if any, in clear text)."""
     if not ex.is_api or ex.scheme != "http":
         return ()
-    params = {"host": ex.host, "operation": operation_label(ex, ctx.operation), "token": token_label(ex)}
+    params: dict[str, object] = {"host": ex.host, "operation": operation_label(ex, ctx.operation),
+                                 "token": token_label(ex)}
     if never_sent(ex):
         variant = "unsent_with_token" if ex.credential is not None else "unsent"
     else:

@@ -6,6 +6,8 @@ is_refresh_grant, needs_bearer.
 
 from __future__ import annotations
 
+from typing import TypeGuard, cast
+
 from pinscope.catalog import Operation
 from pinscope.detectors.base import (Context, Findings, app_label, detects, explains, is_v5, operation_label, said,
                                      token_label)
@@ -22,7 +24,7 @@ def is_refresh_grant(ex: Exchange) -> bool:
             and ex.request_form.get("grant_type") == "refresh_token")
 
 
-def needs_bearer(op: Operation | None) -> bool:
+def needs_bearer(op: Operation | None) -> TypeGuard[Operation]:
     """Whether the operation only accepts a bearer token (OAuth, or a conversion token)."""
     return op is not None and "basic" not in op.auth and (op.needs_oauth or "conversion_token" in op.auth)
 
@@ -39,7 +41,8 @@ def credential_problem(ex: Exchange, op: Operation | None) -> Finding | None:
         return None
     if cred.kind == "malformed":
         variant = "basic_malformed" if basic_op else "default"
-        return _malformed(ex, op, variant, problem=Phrase(cred.problem, {"scheme": cred.scheme}))
+        problem = cast(str, cred.problem)  # every malformed Credential names its problem (tokens.py)
+        return _malformed(ex, op, variant, problem=Phrase(problem, {"scheme": cred.scheme}))
     if cred.kind == "refresh":
         return _malformed(ex, op, "refresh")
     if cred.kind == "foreign" and not (op is not None and "conversion_token" in op.auth):
@@ -62,7 +65,7 @@ def missing_token(ex: Exchange, ctx: Context) -> Findings:
     op = ctx.operation
     if ex.credential is not None or not is_v5(ex) or not needs_bearer(op):
         return ()
-    params = {"operation": op.label, "scope_sets": scope_sets(op)}
+    params: dict[str, object] = {"operation": op.label, "scope_sets": scope_sets(op)}
     return (Finding("missing-token", params, "conversion" if "conversion_token" in op.auth else "default"),)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from pinscope.detectors.base import Context, Findings, detects, explains, operation_label, said, token_label
 from pinscope.exchange import Exchange
 from pinscope.findings import UNKNOWN, Finding, Phrase
@@ -64,7 +66,10 @@ def rate_limited(ex: Exchange, ctx: Context) -> Finding:
 
 def is_low(policy: RateLimitPolicy, warn: float) -> bool:
     """Whether remaining is at or under `warn` (a fraction) of the binding quota: rate-limit-low's test."""
-    return policy.remaining is not None and bool(policy.limit) and policy.remaining <= warn * policy.limit
+    remaining, limit = policy.remaining, policy.limit
+    if remaining is None or not limit:
+        return False
+    return remaining <= warn * limit
 
 
 @detects("rate-limit-low", api=True, statuses=(100, 599))
@@ -82,7 +87,8 @@ def rate_limit_low(ex: Exchange, ctx: Context) -> Findings:
         "token": token_label(ex),
         "remaining": policy.remaining,
         "binding": quota(policy.limit, policy.binding_window),
-        "percent": f"{100 * policy.remaining / policy.limit:.0f}",
+        # is_low() held: remaining and limit are set
+        "percent": f"{100 * cast(int, policy.remaining) / cast(int, policy.limit):.0f}",
         "warn_percent": f"{100 * ctx.settings.ratelimit_warn:g}",
         "policy": policy.describe(),
         "reset": _seconds(policy.reset_seconds) if policy.reset_seconds is not None else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mitmproxy import http
@@ -22,7 +23,7 @@ def answer_fields(flow: http.HTTPFlow, fields: dict[str, Any]) -> None:
     error = flow.error.msg if flow.error else None
     status = resp.data.status_code if resp is not None else None
     resp_headers = HeaderView(resp.data.headers.fields) if resp is not None else {}
-    if status is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
+    if resp is not None and (status in upstream.PROXY_STATUSES or req.data.method == b"CONNECT") \
             and (made := _proxy_made(req, resp, resp_headers)) is not None:
         resp, status, error = None, None, error or made  # mitmproxy's own 502 page: the server never answered
         resp_headers = {}
@@ -45,7 +46,7 @@ def answer_fields(flow: http.HTTPFlow, fields: dict[str, Any]) -> None:
     })
 
 
-def _proxy_made(req: http.Request, resp: http.Response, headers: HeaderView) -> str | None:
+def _proxy_made(req: http.Request, resp: http.Response, headers: Mapping[str, str]) -> str | None:
     """upstream.proxy_made() for a flow's answer and its headers, reading its body only within the cap."""
     body = (resp.raw_content or b"")[:MAX_BODY_BYTES]
     return upstream.proxy_made(req.method.upper(), resp.status_code, headers, body)

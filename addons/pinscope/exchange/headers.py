@@ -26,24 +26,26 @@ _READ_AT_ONCE_NAMES = frozenset(name.decode() for name in READ_AT_ONCE)
 # READ_AT_ONCE ones are: (index, lower-case name) each, or None when a name repeats. A client sends
 # the same names in the same order on every call: one C-level tuple and one lookup per message
 # instead of a Python step per field. Bounded: cleared when full (hostile names cost only that).
-_PLANS: dict[tuple[bytes, ...], tuple[tuple[int, str], ...] | None] = {}
-_UNSEEN = object()
+_Plan = tuple[tuple[int, str], ...]
+_PLANS: dict[tuple[bytes, ...], _Plan | None] = {}
+_UNSEEN: _Plan = ((-1, ""),)  # compared by identity: a value of the plans' own type, so `plan` stays typed
 MAX_PLANS = 256
 _NAME = operator.itemgetter(0)
 
 
-def _plan(names: tuple[bytes, ...]) -> tuple[tuple[int, str], ...] | None:
+def _plan(names: tuple[bytes, ...]) -> _Plan | None:
     """Where the READ_AT_ONCE names are among `names` (None: one of them repeats); remembered."""
-    at: dict[str, int] | None = {}
+    at: dict[str, int] = {}
+    plan: _Plan | None = None
     for index, raw_name in enumerate(names):
         lowered = raw_name.lower()
         if lowered in READ_AT_ONCE:
             name = lowered.decode("ascii")
             if name in at:
-                at = None
                 break
             at[name] = index
-    plan = None if at is None else tuple((index, name) for name, index in at.items())
+    else:  # no name repeats
+        plan = tuple((index, name) for name, index in at.items())
     if len(_PLANS) >= MAX_PLANS:
         _PLANS.clear()
     _PLANS[names] = plan
@@ -71,10 +73,14 @@ class HeaderView(MutableMapping[str, str]):
     """Lower-case names to values (duplicates joined, capped, credentials redacted), like read_headers()."""
 
     __slots__ = ("_fields", "_known", "_all", "authorization")
+    _fields: Fields
+    _known: dict[str, str]
+    _all: dict[str, str] | None
+    authorization: str | None  # raw, for tokens.parse_authorization
 
     def __init__(self, fields: Fields) -> None:
         self._fields = fields = fields[:MAX_HEADERS]
-        self._all: dict[str, str] | None = None
+        self._all = None
         names = tuple(map(_NAME, fields))
         plan = _PLANS.get(names, _UNSEEN)
         if plan is _UNSEEN:
@@ -84,7 +90,7 @@ class HeaderView(MutableMapping[str, str]):
             return
         self._known = known = {name: fields[index][1][:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
                                for index, name in plan}
-        self.authorization: str | None = known.get("authorization")  # raw, for tokens.parse_authorization
+        self.authorization = known.get("authorization")
         if self.authorization is not None:
             known["authorization"] = "[redacted]"
 

@@ -48,7 +48,9 @@ def candidate(request: http.Request) -> bool:
     if "pinterest" in data.host.lower():
         return True
     raw = data.content
-    return bool(raw) and len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
+    if not raw:
+        return False
+    return len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
 
 
 def is_plumbing(request: http.Request) -> bool:
@@ -71,7 +73,9 @@ def might_leak(request: http.Request) -> bool:
         if name.lower() == b"user-agent" and IMAGE_PROXY_BYTES in value:
             return True
     raw = data.content
-    return bool(raw) and len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
+    if not raw:
+        return False
+    return len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
 
 
 def read_headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:
