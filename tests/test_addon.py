@@ -235,6 +235,23 @@ def test_non_pinterest_flows_are_untouched_and_never_parsed(tctx, addon: Pinscop
     assert [f.get_state() for f in flows] == before
 
 
+def test_other_traffic_is_scanned_once_unless_its_request_changes(tctx, addon: Pinscope, monkeypatch) -> None:
+    scans = []
+    candidate = exchange.candidate
+    monkeypatch.setattr(exchange, "candidate", lambda request: scans.append(request.host) or candidate(request))
+    ua = {"user-agent": "curl/8.5"}
+    plain, rewritten = (flow("GET", "/v5/pins/1", host="example.com", token=None, body={"id": "1"},
+                             request_headers=ua) for _ in range(2))
+    for f in (plain, rewritten):
+        addon.request(f)
+    rewritten.request.host = "api.pinterest.com"  # another addon sent it to Pinterest after pinscope looked
+    for f in (plain, rewritten):
+        addon.response(f)
+    assert scans == ["example.com", "example.com", "api.pinterest.com"]  # the unchanged one: once
+    assert "pinscope_context" not in plain.metadata and "pinscope_context" in rewritten.metadata
+    assert addon.engine.session.flows == 2 and addon._others == {}
+
+
 def test_token_sent_elsewhere_is_analysed(tctx, addon: Pinscope) -> None:
     f = flow("GET", "/collect?t=pina_AMAFAKEACCESSTOKEN0000000000000000000000000001",
              host="analytics.example.com", token=None)

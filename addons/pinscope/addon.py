@@ -58,6 +58,9 @@ class Pinscope:
         self.dashboard = LiveDashboard()  # serving from running() to done() when pinscope_dashboard is set
         # flow id -> (request_key, request-phase Exchange): the response phase reuses its request fields.
         self._pending: dict[str, tuple[tuple[object, ...], exchange.Exchange]] = {}
+        # flow id -> request_key of a request found to be other traffic: while it is unchanged, the
+        # answer's hook trusts that verdict instead of scanning the request again.
+        self._others: dict[str, tuple[object, ...]] = {}
 
     def load(self, loader: Loader) -> None:
         """Declare the options and register the "Pinterest" contentview."""
@@ -91,12 +94,14 @@ class Pinscope:
     def request(self, flow: http.HTTPFlow) -> None:
         """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
         if not exchange.candidate(flow.request):  # other traffic: nothing to read, no header to strip
+            self._other(flow)
             return
         headers = exchange.HeaderView(flow.request.data.headers.fields)  # read once, for every use below
         silence = _pop_silence(flow.request, headers)  # first, so a failure cannot leak it
         if silence is not None:
             headers = exchange.HeaderView(flow.request.data.headers.fields)  # without it
         if not _wanted(flow.request, headers):
+            self._other(flow)
             return
         if silence is not None:
             flow.metadata[SILENCE_KEY] = _rule_ids(silence)
@@ -109,7 +114,7 @@ class Pinscope:
     def response(self, flow: http.HTTPFlow) -> None:
         """Response-phase findings (mitmproxy pushes the updated flow to mitmweb itself)."""
         before = self._recall(flow)
-        if before is not None or _analyzed(flow):
+        if before is not None or (not self._still_other(flow) and _analyzed(flow)):
             self._analyze(flow, completed=True, before=before)
         else:
             self._count_other(flow)
@@ -119,10 +124,21 @@ class Pinscope:
         """A flow without a response still gets its response-phase findings (status None)."""
         if flow.response is None:  # with a response, response() ran or will
             before = self._recall(flow)
-            if before is not None or _analyzed(flow):
+            if before is not None or (not self._still_other(flow) and _analyzed(flow)):
                 self._analyze(flow, completed=True, before=before)
             else:
                 self._count_other(flow)
+
+    def _other(self, flow: http.HTTPFlow) -> None:
+        """Remember that the request hook found this flow's request to be other traffic (bounded)."""
+        if len(self._others) >= MAX_PENDING:
+            del self._others[next(iter(self._others))]
+        self._others[flow.id] = exchange.request_key(flow.request)
+
+    def _still_other(self, flow: http.HTTPFlow) -> bool:
+        """Whether the request hook found this flow to be other traffic and its request is unchanged since."""
+        key = self._others.pop(flow.id, None)
+        return key is not None and exchange.unchanged(key, flow.request)
 
     def _count_other(self, flow: http.HTTPFlow) -> None:
         """Other traffic is a flow of the session too (offline analysis counts it); the demo's plumbing is not."""
