@@ -115,7 +115,7 @@ class Synth:
             return next((v for v in values if not FAILURE.search(str(v))), values[0] if values else None)
         if name == "bookmark":  # the last page, as a resource with no more items answers
             return None
-        kind = schema.get("type") or ("object" if "properties" in schema else "array" if "items" in schema else None)
+        kind = self.kind(schema)  # refs, allOf, branches and enums were answered above
         quiet = QUIET.search(name) is not None
         if kind == "object":
             if depth >= MAX_DEPTH or quiet:  # a batch item that succeeded carries no exceptions

@@ -14,17 +14,21 @@ def _document() -> dict[str, Any]:
     return json.loads((rules_dir() / "request_schemas.json").read_text())
 
 
-def _value(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any:
-    """A small value the schema accepts: required properties only, first enum value, first branch."""
+def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """The schema a `$ref` (or a chain of them) stands for."""
     while "$ref" in schema:
         schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _value(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any:
+    """A small value the schema accepts: required properties only, first enum value, first branch."""
+    schema = _resolve(schema, defs)
     for combinator in ("allOf", "oneOf", "anyOf"):
         if combinator in schema and depth < 8:
             if combinator == "allOf":  # one schema from the parts: their properties and required names joined
                 merged: dict[str, Any] = {"properties": {}, "required": []}
-                for part in schema["allOf"]:
-                    while "$ref" in part:
-                        part = defs[part["$ref"].rsplit("/", 1)[-1]]
+                for part in (_resolve(p, defs) for p in schema["allOf"]):
                     merged = {**part, **merged, "properties": {**part.get("properties", {}), **merged["properties"]},
                               "required": merged["required"] + part.get("required", [])}
                 if not merged["properties"] and not merged["required"]:

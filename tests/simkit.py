@@ -8,12 +8,12 @@ import httpx
 
 from pinscope.catalog import default_catalog
 from pinscope.simulator import DEMO_STANDARD, Simulator
-from pinscope.simulator.access import feature
+from pinscope.simulator.access import all_features
 from tests.flowkit import T0
 
 PROD = "https://api.pinterest.com"
 # The demo app, given every restricted feature: for tests about scopes, hosts and the store, not access.
-EVERY_FEATURE = replace(DEMO_STANDARD, features=frozenset(filter(None, map(feature, default_catalog().operations))))
+EVERY_FEATURE = replace(DEMO_STANDARD, features=all_features(default_catalog()))
 
 
 class Clock:

@@ -249,7 +249,7 @@ def test_other_traffic_is_scanned_once_unless_its_request_changes(tctx, addon: P
         addon.response(f)
     assert scans == ["example.com", "example.com", "api.pinterest.com"]  # the unchanged one: once
     assert "pinscope_context" not in plain.metadata and "pinscope_context" in rewritten.metadata
-    assert addon.engine.session.flows == 2 and addon._others == {}
+    assert addon.engine.session.flows == 2 and addon.inflight.others == {}
 
 
 def test_token_sent_elsewhere_is_analysed(tctx, addon: Pinscope) -> None:

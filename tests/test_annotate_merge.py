@@ -37,7 +37,12 @@ def annotate_as_before(flow_, findings: list[RenderedFinding]) -> bool:
         return False
     gone = replaced(findings)
     previous = {comment_line(f) for f in stored_findings(flow_)} if gone else set()
-    changed = annotation._withdraw(flow_, gone) if gone else False
+    changed = False
+    if gone:  # withdraw the replaced findings
+        stored_items = list(flow_.metadata.get(FINDINGS_KEY) or [])
+        kept = [item for item in stored_items if not (isinstance(item, dict) and item.get("rule") in gone)]
+        if len(kept) != len(stored_items):
+            flow_.metadata[FINDINGS_KEY], changed = kept, True
     kept = list(flow_.metadata.get(FINDINGS_KEY) or [])
     new = [item for item in (f.as_dict() for f in findings) if item not in kept]
     if new:

@@ -8,7 +8,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinscope.masking import mask_secrets as mask_url_secrets
+from pinscope.masking import mask_secrets
 from pinscope.ratelimit import MAX_VALUE, parse_limit, parse_ratelimit
 from pinscope.redact import mask_pairs, mask_query, masked_query
 from pinscope.tokens import TOKEN_IN_TEXT, parse_authorization
@@ -70,7 +70,7 @@ def test_masked_fields_and_query_never_show_a_token(pairs: list[tuple[str, str]]
 def test_secret_url_parameters_in_any_text_are_masked(before: str, key: str, secret: str, sep: str,
                                                        after: str) -> None:
     text = f"{before}http://localhost:8085/{sep}{key}={secret}&state=1 {after}"
-    assert secret not in mask_url_secrets(text)
+    assert secret not in mask_secrets(text)
 
 
 @FUZZ

@@ -21,6 +21,8 @@ ROLES = index(CATALOG)  # operations answered from the simulator's store: unknow
 STORED = {f"{{{r.key}}}" for r in ROLES.values() if r.key}  # `{pin_id}`: a path naming a stored object
 HOSTS = {"production": "https://api.pinterest.com", "sandbox": "https://api-sandbox.pinterest.com"}
 TODAY = dt.datetime.fromtimestamp(T0, dt.UTC).date()
+
+
 def concrete(op: Operation, environment: str) -> tuple[str, dict[str, str]]:
     """A request path for `op` with ids the simulator knows, and the query it needs."""
     world = World(environment, "pinscope_demo", "pinscope")

@@ -20,6 +20,8 @@ from tests.simkit import EVERY_FEATURE, Clock, session
 CATALOG = default_catalog()
 ROLES = index(CATALOG)
 HOST = "https://api.pinterest.com"
+
+
 def client(sim: Simulator, user_scopes: str = "", base: str = HOST) -> httpx.Client:
     return session(sim, base, user_scopes or None)
 

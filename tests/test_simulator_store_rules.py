@@ -12,7 +12,8 @@ from pinscope.simulator import SimConfig, Simulator
 from pinscope.simulator.app import MAX_LATENCY_MS
 from pinscope.simulator.resources import query_filter
 from pinscope.simulator.state import DEMO_USER
-from tests.test_simulator_store import EVERY_FEATURE, ROLES, Clock, client
+from tests.simkit import EVERY_FEATURE, Clock
+from tests.test_simulator_store import ROLES, client
 
 
 @pytest.fixture

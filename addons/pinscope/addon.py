@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,11 @@ from pinscope import annotate, banner, contentview, exchange
 from pinscope.dashboard.live import OPTIONS as DASHBOARD_OPTIONS, LiveDashboard
 from pinscope.engine import SILENCE_HEADER, Engine
 from pinscope.findings import RenderedFinding
+from pinscope.inflight import InFlight
+from pinscope.silencing import SILENCE_KEY, pop_silence, rule_ids
 from pinscope.untrusted import describe_error
 
 logger = logging.getLogger("pinscope")
-SILENCE_KEY = "pinscope_silence"  # flow.metadata: the stripped X-Pinscope-Silence value, for response()
-RULE_ID = re.compile(r"[a-z0-9-]{1,64}")
-SILENCE_FIELD = SILENCE_HEADER.encode()
-MAX_PENDING = 2_000  # request-phase Exchanges kept for their response (flows in flight); the oldest go first
 
 
 def never_raises(hook: Callable[..., None]) -> Callable[..., None]:
@@ -56,11 +53,7 @@ class Pinscope:
         self.failed_hooks: set[str] = set()
         self.running_ = False  # set by running(); see options.one_line_at_startup()
         self.dashboard = LiveDashboard()  # serving from running() to done() when pinscope_dashboard is set
-        # flow id -> (request_key, request-phase Exchange): the response phase reuses its request fields.
-        self._pending: dict[str, tuple[tuple[object, ...], exchange.Exchange]] = {}
-        # flow id -> request_key of a request found to be other traffic: while it is unchanged, the
-        # answer's hook trusts that verdict instead of scanning the request again.
-        self._others: dict[str, tuple[object, ...]] = {}
+        self.inflight = InFlight()  # what the request hook learnt of each flow, for its answer's hook
 
     def load(self, loader: Loader) -> None:
         """Declare the options and register the "Pinterest" contentview."""
@@ -94,55 +87,39 @@ class Pinscope:
     def request(self, flow: http.HTTPFlow) -> None:
         """Request-phase findings; X-Pinscope-Silence is read, then stripped so it never leaves."""
         if not exchange.candidate(flow.request):  # other traffic: nothing to read, no header to strip
-            self._other(flow)
+            self.inflight.other(flow)
             return
         headers = exchange.HeaderView(flow.request.data.headers.fields)  # read once, for every use below
-        silence = _pop_silence(flow.request, headers)  # first, so a failure cannot leak it
+        silence = pop_silence(flow.request, headers)  # first, so a failure cannot leak it
         if silence is not None:
             headers = exchange.HeaderView(flow.request.data.headers.fields)  # without it
         if not _wanted(flow.request, headers):
-            self._other(flow)
+            self.inflight.other(flow)
             return
         if silence is not None:
-            flow.metadata[SILENCE_KEY] = _rule_ids(silence)
-        ex = self._analyze(flow, completed=False, headers=headers)
-        if len(self._pending) >= MAX_PENDING:
-            del self._pending[next(iter(self._pending))]
-        self._pending[flow.id] = (exchange.request_key(flow.request), ex)
+            flow.metadata[SILENCE_KEY] = rule_ids(silence)
+        self.inflight.remember(flow, self._analyze(flow, completed=False, headers=headers))
 
     @never_raises
     def response(self, flow: http.HTTPFlow) -> None:
         """Response-phase findings (mitmproxy pushes the updated flow to mitmweb itself)."""
-        before = self._recall(flow)
-        if before is not None or (not self._still_other(flow) and _analyzed(flow)):
-            self._analyze(flow, completed=True, before=before)
-        else:
-            self._count_other(flow)
+        self._answered(flow)
 
     @never_raises
     def error(self, flow: http.HTTPFlow) -> None:
         """A flow without a response still gets its response-phase findings (status None)."""
         if flow.response is None:  # with a response, response() ran or will
-            before = self._recall(flow)
-            if before is not None or (not self._still_other(flow) and _analyzed(flow)):
-                self._analyze(flow, completed=True, before=before)
-            else:
-                self._count_other(flow)
+            self._answered(flow)
 
-    def _other(self, flow: http.HTTPFlow) -> None:
-        """Remember that the request hook found this flow's request to be other traffic (bounded)."""
-        if len(self._others) >= MAX_PENDING:
-            del self._others[next(iter(self._others))]
-        self._others[flow.id] = exchange.request_key(flow.request)
+    def _answered(self, flow: http.HTTPFlow) -> None:
+        """The answer (or an error instead) is in: the response phase, or one more flow of other traffic.
 
-    def _still_other(self, flow: http.HTTPFlow) -> bool:
-        """Whether the request hook found this flow to be other traffic and its request is unchanged since."""
-        key = self._others.pop(flow.id, None)
-        return key is not None and exchange.unchanged(key, flow.request)
-
-    def _count_other(self, flow: http.HTTPFlow) -> None:
-        """Other traffic is a flow of the session too (offline analysis counts it); the demo's plumbing is not."""
-        if not exchange.is_plumbing(flow.request):
+        Other traffic is a flow of the session too (offline analysis counts it); the demo's plumbing is not.
+        """
+        before = self.inflight.recall(flow)
+        if before is not None or (not self.inflight.known_other(flow) and _analyzed(flow)):
+            self._analyze(flow, completed=True, before=before)
+        elif not exchange.is_plumbing(flow.request):
             self.engine.session.flows += 1
 
     @never_raises
@@ -155,11 +132,6 @@ class Pinscope:
         view = ctx.master.addons.get("view")  # mitmweb and mitmproxy's console; mitmdump has none
         if view is not None:
             view.add([flow])
-
-    def _recall(self, flow: http.HTTPFlow) -> exchange.Exchange | None:
-        """The flow's request-phase Exchange, if its request is still the one analysed then."""
-        key, before = self._pending.pop(flow.id, (None, None))
-        return before if key is not None and exchange.unchanged(key, flow.request) else None
 
     def _analyze(self, flow: http.HTTPFlow, *, completed: bool, before: exchange.Exchange | None = None,
                  headers: exchange.HeaderView | None = None) -> exchange.Exchange:
@@ -239,17 +211,3 @@ def _wanted(request: http.Request, headers: exchange.HeaderView | None = None) -
     """_analyzed() once exchange.candidate() said yes (`headers`: the request's, if already read)."""
     host = exchange.pretty_host(request, headers.get("host") if headers is not None else None)
     return host.lower() in exchange.API_HOSTS or exchange.might_leak(request)
-
-
-def _pop_silence(request: http.Request, headers: exchange.HeaderView) -> str | None:
-    """Remove X-Pinscope-Silence (every copy) and return its value; `headers` (the request's) says
-    whether it is there, a raw scan only past the fields a HeaderView reads."""
-    fields = request.data.headers.fields
-    present = headers.get(SILENCE_HEADER) is not None or (len(fields) > exchange.MAX_HEADERS and any(
-        len(name) == len(SILENCE_FIELD) and name.lower() == SILENCE_FIELD for name, _ in fields))
-    return request.headers.pop(SILENCE_HEADER, None) if present else None
-
-
-def _rule_ids(value: str) -> str:
-    """The id-shaped parts of an X-Pinscope-Silence value: whatever else was pasted there stays out."""
-    return ", ".join(part for part in (p.strip() for p in value.split(",")) if RULE_ID.fullmatch(part))

@@ -50,16 +50,17 @@ def annotate(flow: http.HTTPFlow, findings: list[RenderedFinding]) -> bool:
 def _merge(flow: http.HTTPFlow, findings: list[RenderedFinding],
            gone: frozenset[str]) -> tuple[list[RenderedFinding], set[str], bool]:
     """Add findings to those the flow has, without the ones they replace: (the flow's findings now,
-    comment lines of the withdrawn ones, whether the metadata changed). The metadata is read once."""
+    comment lines of the withdrawn ones, whether the metadata changed). What is stored is read back once."""
+    items = list(flow.metadata.get(FINDINGS_KEY) or [])
     old = stored_findings(flow)
     previous = {comment_line(f) for f in old} if gone else set()
-    changed = _withdraw(flow, gone) if gone else False
-    stored = list(flow.metadata.get(FINDINGS_KEY) or [])
-    new = [(f, item) for f in findings if (item := f.as_dict()) not in stored]
-    if new:
-        flow.metadata[FINDINGS_KEY] = stored + [item for _, item in new]
+    kept = [item for item in items if not (isinstance(item, dict) and item.get("rule") in gone)]
+    new = [(f, item) for f in findings if (item := f.as_dict()) not in kept]
+    changed = bool(new) or len(kept) != len(items)
+    if changed:
+        flow.metadata[FINDINGS_KEY] = kept + [item for _, item in new]
     # What stored_findings() would read back now: the kept findings, then the new ones.
-    return [f for f in old if f.rule not in gone] + [f for f, _ in new], previous, changed or bool(new)
+    return [f for f in old if f.rule not in gone] + [f for f, _ in new], previous, changed
 
 
 def set_context(flow: http.HTTPFlow, ex: Exchange, match: Match | None) -> None:
@@ -110,16 +111,6 @@ def _write_comment(flow: http.HTTPFlow, stored: list[RenderedFinding], previous:
     if comment == flow.comment:
         return False
     flow.comment = comment
-    return True
-
-
-def _withdraw(flow: http.HTTPFlow, rules: frozenset[str]) -> bool:
-    """Remove findings of these rules from metadata["pinscope"]."""
-    stored = list(flow.metadata.get(FINDINGS_KEY) or [])
-    kept = [item for item in stored if not (isinstance(item, dict) and item.get("rule") in rules)]
-    if len(kept) == len(stored):
-        return False
-    flow.metadata[FINDINGS_KEY] = kept
     return True
 
 

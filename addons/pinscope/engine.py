@@ -11,8 +11,9 @@ from types import MappingProxyType
 from pinscope.catalog import Catalog, Match, default_catalog
 from pinscope.detectors import ALL, Context, Detector, Settings
 from pinscope.exchange import Exchange
+from pinscope.findinglog import make_room
 from pinscope.findings import Finding, RenderedFinding, render, replaced
-from pinscope.pinterest import CURRENT_VERSION
+from pinscope.pinterest import CURRENT_VERSIONS
 from pinscope.rulebook import Rule, Severity, default_rules
 from pinscope.session import Session
 from pinscope.untrusted import describe_error
@@ -23,7 +24,6 @@ MAX_PREDICTED = 2_000  # request-phase rule sets kept for answers still to come 
 MAX_DISPATCH = 8192  # dispatch entries (phase, operation, status class, call traits): a session uses a few dozen
 MATCH_CACHE = 1024  # (method, path shape) -> Match entries kept
 NOTHING_PREDICTED: Mapping[str, Finding] = MappingProxyType({})  # read-only: shared by every flow
-ANY_VERSION = (None, CURRENT_VERSION)  # an API call in v5, or with no version segment (taken as v5)
 MATCH_FIELD = "_match"  # Exchange field: (catalogue, Match) of its request, remembered by match()
 NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")  # an id segment: paths differing only there share a Match
 
@@ -93,13 +93,12 @@ class Engine:
             if len(index) >= MAX_DISPATCH:
                 index.clear()
             chosen = index[key] = tuple(d for d in self.detectors if d.phase == phase and d.rules
-                                        and d.may_speak(ex.is_api, op, status_class, ctx.retired, call))
+                                        and d.may_speak(op, status_class, ctx.retired, call))
         return chosen
 
     def _remember(self, flow_id: str, found: dict[str, Finding]) -> None:
         """Keep a flow's request-phase findings for its answer (bounded: flows in flight)."""
-        if len(self._predicted) >= MAX_PREDICTED:
-            del self._predicted[next(iter(self._predicted))]
+        make_room(self._predicted, MAX_PREDICTED)
         self._predicted[flow_id] = found
 
     def on_request(self, ex: Exchange, now: float | None = None) -> list[RenderedFinding]:
@@ -178,7 +177,7 @@ class Engine:
 
 def is_retired(ex: Exchange) -> bool:
     """A Pinterest API call in a retired version (v1, v3, ...)."""
-    return ex.is_api and ex.api_version not in ANY_VERSION
+    return ex.is_api and ex.api_version not in CURRENT_VERSIONS
 
 
 def _header_silence(ex: Exchange) -> frozenset[str]:

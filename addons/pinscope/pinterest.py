@@ -15,6 +15,7 @@ SANDBOX_HOST = "api-sandbox.pinterest.com"
 API_HOSTS: dict[str, Environment] = {PRODUCTION_HOST: "production", SANDBOX_HOST: "sandbox"}
 HOSTS: dict[Environment, str] = {"production": PRODUCTION_HOST, "sandbox": SANDBOX_HOST}
 CURRENT_VERSION = "v5"
+CURRENT_VERSIONS = (None, CURRENT_VERSION)  # a call in v5, or with no version segment (taken as v5)
 
 
 class Code(IntEnum):

@@ -32,12 +32,10 @@ def plan(rule: Rule, variant: str) -> Plan:
     known = _PLANS.get(key)
     if known is not None and known[0] is rule:  # the entry holds its rule: id(rule) cannot be reused
         return known[1]
-    message, fix, essence = rule.message, rule.fix, rule.essence
-    templates = (message.get(variant) or message["default"], fix.get(variant) or fix["default"],
-                 essence.get(variant) or essence["default"])
+    message, fix, essence = (rule.template(table, variant) for table in ("message", "fix", "essence"))
     if len(_PLANS) >= MAX_PLANS:
         _PLANS.clear()
-    made = Plan(*templates, fields(*templates))
+    made = Plan(message, fix, essence, fields(message, fix, essence))
     _PLANS[key] = (rule, made)
     return made
 

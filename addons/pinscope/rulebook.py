@@ -108,11 +108,14 @@ class Rule(BaseModel):
         template = self.phrases.get(name) or shared_phrases().get(name)
         return "{" + name + "}" if template is None else template.format_map(_Lenient(params))
 
+    def template(self, table: str, variant: str) -> str:
+        """The variant's "message", "essence" or "fix" template, else that table's default."""
+        templates = self.message if table == "message" else self.essence if table == "essence" else self.fix
+        return templates.get(variant) or templates["default"]
+
     def render(self, table: str, variant: str, params: dict[str, object]) -> str:
         """Fill a template; a missing parameter shows as `{name}` rather than failing."""
-        templates = self.message if table == "message" else self.essence if table == "essence" else self.fix
-        lenient = params if isinstance(params, _Lenient) else _Lenient(params)  # render() passes one: no copy
-        return templates.get(variant, templates["default"]).format_map(lenient)
+        return self.template(table, variant).format_map(_Lenient(params))
 
 
 class SharedPhrases(BaseModel):
@@ -137,7 +140,7 @@ def _parsed(templates: dict[str, str]) -> dict[str, str]:
 
 
 def lenient(params: dict[str, object]) -> dict[str, object]:
-    """Parameters for Rule.render() that several templates can share (copied once, not per template)."""
+    """Parameters for format_map() in which a missing name shows as `{name}` (as Rule.render() fills them)."""
     return _Lenient(params)
 
 

@@ -112,15 +112,19 @@ def cycle(call: Call, fixtures: list[Fixture], n: int, tally: Counter[str]) -> N
          "POST campaigns (batch)")
 
 
+def _headers(token: str | None) -> dict[str, str]:
+    """A JSON request's headers, with the bearer token when there is one."""
+    return {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
+
+
 def in_process(count: int, budget: float) -> Rate:
     """`count` requests through Simulator.handle (no HTTP, no JSON encoding of answers), at most `budget` s."""
     ticks = iter(range(1 << 62))
     sim = Simulator(SimConfig(rate_scale=RATE_SCALE), clock=lambda: 1.7e9 + next(ticks) * TICK)
 
     def call(method: str, path: str, body: Any, token: str | None) -> tuple[int, Any]:
-        headers = {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
         payload = json.dumps(body).encode() if body is not None else b""
-        reply = sim.handle(SimRequest(method, path, {}, headers, payload, "production"))
+        reply = sim.handle(SimRequest(method, path, {}, _headers(token), payload, "production"))
         return reply.status, reply.body
 
     fixtures = set_up(call)
@@ -158,8 +162,7 @@ def _http_call(port: int) -> Call:
     conn = http.client.HTTPConnection(LOCALHOST, port, timeout=10)
 
     def call(method: str, path: str, body: Any, token: str | None) -> tuple[int, Any]:
-        headers = {"content-type": "application/json", **({"authorization": f"Bearer {token}"} if token else {})}
-        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        conn.request(method, path, json.dumps(body) if body is not None else None, _headers(token))
         reply = conn.getresponse()
         data = reply.read()
         return reply.status, json.loads(data) if data else None

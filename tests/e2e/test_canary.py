@@ -22,7 +22,6 @@ from mitmproxy import contentviews, http
 from mitmproxy.test import taddons
 
 from pinscope.addon import Pinscope
-from pinscope.demo import launcher
 from pinscope.demo.client import DemoClient
 from pinscope.demo.localsite import LocalSite
 from pinscope.demo.scenario import GRANTS, RATE_SCALE, REFRESH_REUSE, steps
@@ -30,7 +29,7 @@ from pinscope.report.write import RENDERERS
 from pinscope.simulator import DEMO_STANDARD, DEMO_TRIAL, DEMO_UNAPPROVED, DEMO_USER, SimConfig
 from pinscope.simulator.state import SimState
 from pinscope.tokens import TOKEN_IN_TEXT
-from tests.e2e.conftest import pinscope_cli, read_capture
+from tests.e2e.conftest import pinscope_cli, read_capture, running_dump
 
 pytestmark = pytest.mark.e2e
 ISSUED = 300  # of each kind: far more than the scenario uses
@@ -54,13 +53,10 @@ def artifacts(ca_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """Every text pinscope produced, by name; plus the wallet the scenario really used (`wallet:`)."""
     work = tmp_path_factory.mktemp("canary")
     texts: dict[str, str] = {}
-    mitm = launcher.start("dump", ca_dir, [*launcher.simulator_args(RATE_SCALE, REFRESH_REUSE), "-w", str(work / "flows.mitm"),
-                                           "--set", f"pinscope_report={work / 'report.json'}"])
-    try:
+    with running_dump(ca_dir, work, RATE_SCALE, REFRESH_REUSE) as mitm:
         with LocalSite() as site, DemoClient(mitm.proxy_url, mitm.ca_cert, site.url) as client:
             outcomes = client.run([*GRANTS, *steps(dt.datetime.now(dt.UTC).date())])
             wallet = dict(client.wallet)
-    finally:
         capture = read_capture(mitm, work)
     assert all(outcome.error is None for outcome in outcomes)
     texts["dump: output"] = capture.output

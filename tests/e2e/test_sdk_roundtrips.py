@@ -7,7 +7,6 @@ host). Each test makes its own objects and checks the round trips an app relies 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -15,8 +14,8 @@ import pytest
 
 from pinscope.catalog import default_catalog
 from pinscope.simulator import DEMO_STANDARD, SimConfig, Simulator
-from pinscope.simulator.access import feature
 from pinscope.simulator.server import SimServer, serve
+from tests.simkit import EVERY_FEATURE
 
 # The SDK's generated client calls urllib3 APIs that warn about their own deprecation.
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -25,8 +24,7 @@ IMAGE = {"source_type": "image_url", "url": "https://example.com/soup.jpg"}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[SimServer]:
-    app = replace(DEMO_STANDARD, features=frozenset(filter(None, map(feature, default_catalog().operations))))
-    with serve(Simulator(SimConfig(apps=(app,))), 0, 0) as running:  # every restricted feature granted
+    with serve(Simulator(SimConfig(apps=(EVERY_FEATURE,))), 0, 0) as running:  # every restricted feature granted
         yield running
 
 

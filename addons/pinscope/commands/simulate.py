@@ -49,10 +49,10 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         raise CommandError("--rate-scale must be greater than 0")
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise CommandError("--token-ttl must be greater than 0")
-    config = replace(SimConfig(), rate_scale=args.rate_scale, refresh_reuse=args.refresh_reuse)
     if not 0 <= args.latency <= MAX_LATENCY_MS:
         raise CommandError(f"--latency must be between 0 and {MAX_LATENCY_MS} milliseconds")
-    config = replace(config, latency_ms=args.latency)
+    config = replace(SimConfig(), rate_scale=args.rate_scale, refresh_reuse=args.refresh_reuse,
+                     latency_ms=args.latency)
     if args.features:
         config = replace(config, apps=with_features(config.apps, _features(args.features)))
     return replace(config, token_ttl=args.token_ttl) if args.token_ttl is not None else config

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import cast
 
 from pinscope.catalog import Operation
 from pinscope.detectors.base import Context, Findings, detects, listed
@@ -61,8 +60,9 @@ def _day(text: str | None) -> date | None:
 def conversion_settings(ex: Exchange, ctx: Context) -> Findings:
     """Show the effective conversion settings (one param each, `left_out` when Pinterest's default
     applies); the "differs" variant names each one that is not Ads Manager's default."""
-    kind = _kind(ctx.operation)
-    if not ex.is_api or kind is None:
+    op = ctx.operation
+    kind = _kind(op)
+    if not ex.is_api or op is None or kind is None:
         return ()
     params = _params(ex, kind)
     values = {name: params.get(name) or default for name, default in CONVERSION_DEFAULTS}
@@ -71,7 +71,7 @@ def conversion_settings(ex: Exchange, ctx: Context) -> Findings:
                if values[name] != default]
     report_time = values["conversion_report_time"]
     return (Finding("analytics-conversion-settings", {
-        "operation": cast(Operation, ctx.operation).label, **shown,  # _kind() found it
+        "operation": op.label, **shown,
         "report_time": Phrase(REPORT_TIME_PHRASES[report_time]) if report_time in REPORT_TIME_PHRASES else report_time,
         "windows": "/".join(values[name] for name, _ in CONVERSION_DEFAULTS[1:]),
         "differs": differs or None,
@@ -81,8 +81,9 @@ def conversion_settings(ex: Exchange, ctx: Context) -> Findings:
 @detects("analytics-date-range", phase="request", api=True, applies=lambda op: _kind(op) is not None)
 def date_range(ex: Exchange, ctx: Context) -> Findings:
     """start_date/end_date outside the window the operation accepts (days back, span, order)."""
-    kind = _kind(ctx.operation)
-    if not ex.is_api or kind is None:
+    op = ctx.operation
+    kind = _kind(op)
+    if not ex.is_api or op is None or kind is None:
         return ()
     params = _params(ex, kind)
     start, end = _day(params.get("start_date")), _day(params.get("end_date"))
@@ -102,7 +103,7 @@ def date_range(ex: Exchange, ctx: Context) -> Findings:
         problems.append(Phrase("too_long", {"days": (end - start).days, "max_span": max_span}))
     if problems:
         return (Finding("analytics-date-range", {
-            "operation": cast(Operation, ctx.operation).label, "problems": problems,  # _kind() found it
+            "operation": op.label, "problems": problems,
             "granularity": granularity or Phrase("unspecified"), "today": today, "max_back": max_back,
             "max_span": max_span, "earliest": today - timedelta(days=max_back),
         }),)
@@ -167,17 +168,15 @@ def _missing_dates(query: dict[str, str], rows: list[dict]) -> list[Phrase]:
 @detects("analytics-rows-omitted", api=True, statuses=(200, 200), applies=lambda op: _kind(op) == "sync")
 def rows_omitted(ex: Exchange, ctx: Context) -> Findings:
     """A 200 analytics answer without rows for some requested ids or days: all-zero rows are dropped."""
-    if not ex.is_api or ex.status != 200 or _kind(ctx.operation) != "sync":
+    op = ctx.operation
+    if not ex.is_api or ex.status != 200 or op is None or _kind(op) != "sync":
         return ()
     rows = _rows(ex.response_json)
     if rows is None:
         return ()
     missing = _missing_ids(ex.query, rows) + _missing_dates(ex.query, rows)
     if missing:
-        return (Finding("analytics-rows-omitted", {
-            "operation": cast(Operation, ctx.operation).label,  # _kind() found it
-            "rows": len(rows), "missing": missing,
-        }),)
+        return (Finding("analytics-rows-omitted", {"operation": op.label, "rows": len(rows), "missing": missing}),)
     return ()
 
 

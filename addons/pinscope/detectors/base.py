@@ -9,6 +9,7 @@ from typing import Literal
 from pinscope.catalog import Catalog, Match, Operation
 from pinscope.exchange import Exchange
 from pinscope.findings import Finding, Phrase
+from pinscope.pinterest import CURRENT_VERSIONS
 from pinscope.untrusted import Clean, clean
 from pinscope.session import Session
 
@@ -77,13 +78,14 @@ class Detector:
     query_tokens: bool = False  # only calls with a token in the query string (Exchange.query_tokens)
     unread: bool = False  # only calls with a body pinscope did not read (Exchange.unread)
 
-    def may_speak(self, api: bool, operation: Operation | None, status_class: int, retired: bool = False,
+    def may_speak(self, operation: Operation | None, status_class: int, retired: bool = False,
                   call: Traits = (None, None, None, False, False)) -> bool:
         """Whether the detector can find anything for such a call (status_class: status // 100, 0 for none;
-        `call`: its environment, credential kind, scheme, and whether it has query tokens, unread bodies)."""
-        if self.api is not None and self.api != api:
-            return False
+        `call`: its environment (None off the API), credential kind, scheme, and whether it has query
+        tokens, unread bodies)."""
         environment, credential, scheme, query_tokens, unread = call
+        if self.api is not None and self.api != (environment is not None):
+            return False
         if (self.sandbox and environment != "sandbox") or (self.scheme is not None and self.scheme != scheme) \
                 or (self.credentials is not None and credential not in self.credentials) \
                 or (self.query_tokens and not query_tokens) or (self.unread and not unread):
@@ -166,7 +168,7 @@ def operation_label(ex: Exchange, op: Operation | None) -> str:
 
 def is_v5(ex: Exchange) -> bool:
     """A Pinterest API request in v5 (or without a version segment)."""
-    return ex.is_api and ex.api_version in (None, "v5")
+    return ex.is_api and ex.api_version in CURRENT_VERSIONS
 
 
 def said(ex: Exchange, ctx: Context) -> Clean | Phrase:

@@ -31,7 +31,7 @@ LEGACY_PATHS = {"me": "/user_account", "users/me": "/user_account", "me/boards":
 
 def path_params(op: Operation, api_path: str) -> dict[str, str]:
     """The percent-decoded values of the operation's `{param}` segments in this request path."""
-    return {name: unquote(value) if "%" in value else value for name, value in op.path_params(api_path).items()}
+    return {name: _decoded(value) for name, value in op.path_params(api_path).items()}
 
 
 def _shape(path: str) -> str:
@@ -120,25 +120,29 @@ def wrong_api_version(ex: Exchange, ctx: Context) -> Findings:
     return (Finding("wrong-api-version", params, "default" if params["suggestions"] else "nothing_close"),)
 
 
-IdRules = tuple[tuple[str, str, dict], ...]
-
-
 # Spec patterns that mean "ASCII digits only": checked with str methods, not a regular expression.
 DIGITS_ONLY = frozenset({r"^\d+$", "^[0-9]+$"})
+IdCheck = tuple[str, str, dict, int, bool, int | None]  # where, name, rule, path index, digits only, maxLength
 
 
 @per_operation
-def _id_rules(op: Operation) -> IdRules:
-    """(where, name, rule) of the operation's `*_id` parameters, worked out once per operation."""
-    parts = ((*key.partition(":")[::2], rule) for key, rule in (op.param_rules or {}).items())
-    return tuple((w, n, r) for w, n, r in parts if n.endswith("_id"))
+def _id_checks(op: Operation) -> tuple[IdCheck, ...]:
+    """One IdCheck per `*_id` parameter of the operation, worked out once (the path index is the
+    segment path_params() would read)."""
+    positions = {s[1:-1]: i for i, s in enumerate(s for s in op.path.split("/") if s) if s.startswith("{")}
+    checks = []
+    for key, rule in (op.param_rules or {}).items():
+        where, _, name = key.partition(":")
+        if name.endswith("_id"):
+            limit = rule.get("maxLength")
+            checks.append((where, name, rule, positions.get(name, -1), rule.get("pattern") in DIGITS_ONLY,
+                           limit if isinstance(limit, int) else None))
+    return tuple(checks)
 
 
-@per_operation
-def _path_positions(op: Operation) -> dict[str, int]:
-    """Each `{param}`'s index among the path's segments (what path_params() would read)."""
-    segments = [s for s in op.path.split("/") if s]
-    return {s[1:-1]: i for i, s in enumerate(segments) if s.startswith("{")}
+def _decoded(value: str) -> str:
+    """A path segment percent-decoded (most have nothing to decode)."""
+    return unquote(value) if "%" in value else value
 
 
 def _plainly_valid(value: str, digits_only: bool, limit: int | None) -> bool:
@@ -159,19 +163,7 @@ def _violation(value: str, rule: dict) -> str | None:
     return "pattern_and_length" if mismatch and too_long else "pattern" if mismatch else "length" if too_long else None
 
 
-@per_operation
-def _id_checks(op: Operation) -> tuple[tuple[str, str, dict, int, bool, int | None], ...]:
-    """(where, name, rule, path index, digits only, maxLength) per `*_id` parameter, worked out once."""
-    positions = _path_positions(op)
-    checks = []
-    for where, name, rule in _id_rules(op):
-        limit = rule.get("maxLength")
-        checks.append((where, name, rule, positions.get(name, -1), rule.get("pattern") in DIGITS_ONLY,
-                       limit if isinstance(limit, int) else None))
-    return tuple(checks)
-
-
-@detects("invalid-id-format", phase="request", api=True, applies=lambda op: bool(_id_rules(op)))
+@detects("invalid-id-format", phase="request", api=True, applies=lambda op: bool(_id_checks(op)))
 def invalid_id_format(ex: Exchange, ctx: Context) -> Findings:
     """Id parameters that break the spec's pattern or maxLength (e.g. a non-numeric ad_account_id)."""
     op = ctx.operation  # None off v5 (a retired version, another host): only v5 calls have id rules
@@ -181,8 +173,7 @@ def invalid_id_format(ex: Exchange, ctx: Context) -> Findings:
     problems, names = [], []
     for where, name, rule, index, digits, limit in _id_checks(op):
         if where == "path":
-            value = segments[index] if 0 <= index < len(segments) else None
-            value = unquote(value) if value is not None and "%" in value else value
+            value = _decoded(segments[index]) if 0 <= index < len(segments) else None
         else:
             value = ex.query.get(name)
         if value is None or _plainly_valid(value, digits, limit):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, MutableMapping
 
-from pinscope.exchange.request import joined, read_header_fields
+from pinscope.exchange.request import read_header_fields
 from pinscope.untrusted import MAX_HEADER_CHARS, MAX_HEADERS
 
 Fields = tuple[tuple[bytes, bytes], ...]
@@ -52,23 +52,6 @@ def _plan(names: tuple[bytes, ...]) -> _Plan | None:
     return plan
 
 
-def _joined_fields(fields: Fields) -> tuple[dict[str, str], str | None]:
-    """(the READ_AT_ONCE names' values, the raw Authorization), repeated names joined as read_headers() joins them."""
-    known: dict[str, str] = {}
-    authorization: str | None = None
-    for raw_name, raw_value in fields:
-        lowered = raw_name.lower()
-        if lowered not in READ_AT_ONCE:
-            continue
-        name = lowered.decode("ascii")
-        value = raw_value[:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
-        if name == "authorization":
-            authorization = value if authorization is None else joined(authorization, value)
-            value = "[redacted]"
-        known[name] = joined(known[name], value) if name in known else value
-    return known, authorization
-
-
 class HeaderView(MutableMapping[str, str]):
     """Lower-case names to values (duplicates joined, capped, credentials redacted), like read_headers()."""
 
@@ -85,8 +68,9 @@ class HeaderView(MutableMapping[str, str]):
         plan = _PLANS.get(names, _UNSEEN)
         if plan is _UNSEEN:
             plan = _plan(names)
-        if plan is None:  # a repeated name (rare): every value read the careful way
-            self._known, self.authorization = _joined_fields(fields)
+        if plan is None:  # a repeated name (rare): every field read as read_headers() reads them, joined
+            self._all, self.authorization = read_header_fields(fields)
+            self._known = {name: value for name, value in self._all.items() if name in _READ_AT_ONCE_NAMES}
             return
         self._known = known = {name: fields[index][1][:MAX_HEADER_CHARS].decode("utf-8", "surrogateescape")
                                for index, name in plan}

@@ -34,11 +34,9 @@ class Exchange:
     # (build.from_flow); the others (request_json, request_signature) read the request alone and are kept.
     RESPONSE_CACHES = ("response_json", "error_code", "error_message", "rate_limit")
 
-    def __init__(self, fields: dict[str, Any] | None = None, /, **more: Any) -> None:
-        """An Exchange from a dict of its fields (taken as it is, not copied) and/or keywords."""
-        if fields is not None:
-            self.__dict__ = fields
-        self.__dict__.update(more)
+    def __init__(self, fields: dict[str, Any], /) -> None:
+        """An Exchange from a dict of its fields (exchange.build's; taken as it is, not copied)."""
+        self.__dict__ = fields
 
     flow_id: str
     timestamp: float

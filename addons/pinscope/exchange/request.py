@@ -48,7 +48,11 @@ def candidate(request: http.Request) -> bool:
         return True
     if "pinterest" in host:
         return True
-    raw = data.content
+    return _body_holds_token(data.content)
+
+
+def _body_holds_token(raw: bytes | None) -> bool:
+    """A v5 token in a raw body within the cap (a longer body is not scanned: pinscope never reads it)."""
     if not raw:
         return False
     return len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
@@ -73,10 +77,7 @@ def might_leak(request: http.Request) -> bool:
             return True
         if name.lower() == b"user-agent" and IMAGE_PROXY_BYTES in value:
             return True
-    raw = data.content
-    if not raw:
-        return False
-    return len(raw) <= MAX_BODY_BYTES and TOKEN_SHAPE.search(raw) is not None
+    return _body_holds_token(data.content)
 
 
 def read_headers(headers: http.Headers) -> tuple[dict[str, str], str | None]:

@@ -7,7 +7,7 @@ realistic handler) and remembers the object(s) in it; every other role answers f
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +16,11 @@ from pinscope.simulator.errors import error
 from pinscope.simulator.resources import (NOT_FOUND_BY_KEY, Role, matches, object_id, parent_checks,
                                           query_filter, scope)
 from pinscope.simulator.shape import batch_item, nth
-from pinscope.simulator.store import Obj, Scope, page
+from pinscope.simulator.store import Obj, Scope, Seed, page
 from pinscope.simulator.wire import Reply
 
 if TYPE_CHECKING:
     from pinscope.simulator.bodies import Call
-
-Seed = Callable[[], Iterable[tuple[Scope, str, Obj]]]
 
 
 @dataclass(frozen=True, slots=True)

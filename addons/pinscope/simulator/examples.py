@@ -23,6 +23,11 @@ def examples() -> dict[str, dict[str, Any]]:
     return json.loads((rules_dir() / "response_examples.json").read_text())["operations"]
 
 
+def example_body(operation_id: str) -> Any:
+    """The operation's example body (None when it has none)."""
+    return examples().get(operation_id, {}).get("body")
+
+
 def _batch(item: dict[str, Any], sent: object, ids: dict[str, str], echo: list[str], new_id: str,
            create: bool) -> list[dict[str, Any]]:
     """One `{data, exceptions}` per object sent (a list, or a dict's `items`), each with its own id."""
@@ -48,7 +53,7 @@ def answer(operation_id: str, method: str, path: str, params: dict[str, str], se
     ids = dict(params)
     if last.startswith("{") and last[1:-1] in params:
         ids["id"] = params[last[1:-1]]
-    elif method == "POST":
+    elif create:
         ids["id"] = new_id
     batch = batch_item(body)
     if batch is not None and method != "GET":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pinscope.catalog import Catalog
 from pinscope.requestcheck import schema_for
 from pinscope.simulator.errors import BOARD_NOT_FOUND, PIN_NOT_FOUND
-from pinscope.simulator.examples import examples
+from pinscope.simulator.examples import example_body
 from pinscope.simulator.shape import batch_item
 from pinscope.simulator.store import Obj, Scope
 
@@ -54,19 +54,14 @@ def parents_of(template: str) -> tuple[str, ...]:
 
 def _listing(operation_id: str) -> tuple[bool, bool]:
     """(answers `items`, answers `bookmark` too) from the operation's success example."""
-    body = examples().get(operation_id, {}).get("body")
+    body = example_body(operation_id)
     items = isinstance(body, dict) and isinstance(body.get("items"), list)
     return items and "data" not in (body["items"] or [{}])[0], items and "bookmark" in body
 
 
 def _keys(operation_id: str) -> set[str]:
-    body = examples().get(operation_id, {}).get("body")
+    body = example_body(operation_id)
     return set(body) if isinstance(body, dict) else set()
-
-
-def _batch(operation_id: str) -> bool:
-    """Whether the operation answers `{"items": [{"data", "exceptions"}]}`."""
-    return batch_item(examples().get(operation_id, {}).get("body")) is not None
 
 
 def index(catalog: Catalog) -> dict[str, Role]:
@@ -90,7 +85,7 @@ def index(catalog: Catalog) -> dict[str, Role]:
             roles[listing.operation_id] = Role("list", collection, key or "", parents, paged,
                                                ordered="order" in query.get("properties", {}))
         batch = routes.get(("PATCH", collection))
-        if batch is not None and _batch(batch.operation_id):
+        if batch is not None and batch_item(example_body(batch.operation_id)) is not None:
             roles[batch.operation_id] = Role("batch_update", collection, key or "", parents)
         for verb, kind in (("GET", "get"), ("PATCH", "update"), ("DELETE", "delete")):
             op = routes.get((verb, item)) if item else None
@@ -115,7 +110,7 @@ def index(catalog: Catalog) -> dict[str, Role]:
 
 def _names(operation_id: str, key: str) -> bool:
     """Whether a paged list's items name a resource's objects by their key (page_visit's `conversion_tag_id`)."""
-    body = examples().get(operation_id, {}).get("body")
+    body = example_body(operation_id)
     items = body.get("items") if isinstance(body, dict) and "bookmark" in body else None
     return isinstance(items, list) and bool(items) and isinstance(items[0], dict) and key in items[0]
 

@@ -19,6 +19,7 @@ from typing import Any
 Scope = tuple[str, tuple[str, ...]]
 SpaceKey = tuple[str, str]  # (environment, user)
 Obj = dict[str, Any]
+Seed = Callable[[], Iterable[tuple[Scope, str, Obj]]]  # a space's base layer, read on its first use
 
 MAX_OBJECTS = 5_000  # per (environment, user); the oldest object goes first
 MAX_SPACES = 100  # (environment, user) pairs remembered (`/_sim/token` mints any user); the oldest goes first
@@ -67,7 +68,7 @@ class Store:
         self._lock = threading.Lock()
         self._spaces: dict[SpaceKey, _Space] = {}
 
-    def _space(self, key: SpaceKey, seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None) -> _Space:
+    def _space(self, key: SpaceKey, seed: Seed | None) -> _Space:
         space = self._spaces.get(key)
         if space is None:
             while len(self._spaces) >= self.max_spaces:
@@ -89,7 +90,7 @@ class Store:
             self.bytes -= self._spaces.pop(key).bytes
 
     def put(self, key: SpaceKey, scope: Scope, obj_id: str, obj: Obj,
-            seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> None:
+            seed: Seed | None = None) -> None:
         """Store `obj`: a new id becomes the newest; a known id is replaced in its place."""
         with self._lock:
             space = self._space(key, seed)
@@ -97,14 +98,14 @@ class Store:
             self._fit(space)
 
     def get(self, key: SpaceKey, scope: Scope, obj_id: str,
-            seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> Obj | None:
+            seed: Seed | None = None) -> Obj | None:
         """A copy of one object, or None."""
         with self._lock:
             found = self._space(key, seed).objects.get((scope, obj_id))
             return copy.deepcopy(found) if found is not None else None
 
     def delete(self, key: SpaceKey, scope: Scope, obj_id: str,
-               seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> bool:
+               seed: Seed | None = None) -> bool:
         """Forget one object; False when it was not there."""
         with self._lock:
             space = self._space(key, seed)
@@ -114,7 +115,7 @@ class Store:
             return True
 
     def items(self, key: SpaceKey, scope: Scope,
-              seed: Callable[[], Iterable[tuple[Scope, str, Obj]]] | None = None) -> list[Obj]:
+              seed: Seed | None = None) -> list[Obj]:
         """Copies of a collection's objects, newest first."""
         with self._lock:
             objects = self._space(key, seed).objects
